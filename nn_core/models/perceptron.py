@@ -1,0 +1,42 @@
+"""The single-layer perceptron: every pixel wired straight to ten output neurons.
+
+As in the seed lesson: ``Dense(10)`` on the 784 flattened pixels, sigmoid, Adam, sparse
+categorical cross-entropy, 5 epochs. Keras 3 computes that loss from the layer's raw sums
+(its logits) whether the activation is sigmoid or softmax, so both train identically;
+they differ in the outputs a person reads. ``nn_core.inference`` normalises them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from nn_core.config import TrainingConfig, choice
+
+if TYPE_CHECKING:
+    import keras
+
+OUTPUT_ACTIVATIONS = ("sigmoid", "softmax")
+
+
+@dataclass(frozen=True)
+class PerceptronConfig(TrainingConfig):
+    """Settings of the single-layer perceptron and its training (the article's by default)."""
+
+    input_shape: ClassVar[tuple[int, ...]] = (784,)  # what one digit looks like to the network
+
+    activation: str = choice(
+        "sigmoid", OUTPUT_ACTIVATIONS, "Sigmoid as in the article, or softmax (sums to 1)."
+    )
+
+    def build(self) -> keras.Model:
+        """The uncompiled network: input (784,) -> Dense(10)."""
+        import keras
+
+        return keras.Sequential(
+            [
+                keras.Input(shape=(784,), name="pixels"),  # (batch, 784) flattened digits
+                keras.layers.Dense(10, activation=self.activation, name="output"),
+            ],
+            name="perceptron",
+        )

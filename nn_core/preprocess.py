@@ -1,0 +1,94 @@
+"""Turning a drawing on the canvas into a digit as MNIST would have stored it.
+
+MNIST's digits were size-normalised into a 20x20 box (keeping their aspect ratio, with
+anti-aliasing) and centred in a 28x28 image by their centre of mass. A model trained on
+them expects exactly that, so a drawing gets the same treatment; merely resizing the whole
+canvas would leave a small or off-centre digit unrecognisable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+DIGIT_BOX = 20  # MNIST fitted each digit's longer side to 20 pixels
+IMAGE_SIZE = 28
+INK_THRESHOLD = 0.05  # fainter pixels are anti-aliasing fuzz, not part of the bounding box
+
+
+def ink_from_rgba(rgba: np.ndarray) -> np.ndarray:
+    """How much ink each pixel holds, 0..1, from a canvas image.
+
+    On a transparent background the alpha channel is the ink. On an opaque background the
+    brightness is, inverted when the background is light (dark ink on white paper).
+
+    Args:
+        rgba: (H, W, 4) uint8 canvas image.
+
+    Returns:
+        (H, W) float32 ink in [0, 1].
+    """
+    rgba = np.asarray(rgba)
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.shape[0] < 1 or rgba.shape[1] < 1:
+        raise ValueError(f"expected an (H, W, 4) RGBA image, got shape {rgba.shape}")
+    alpha = rgba[..., 3].astype(np.float32) / 255.0
+    if alpha.min() < 1.0:
+        return alpha  # (H, W): transparent background, the strokes are opaque
+    brightness = rgba[..., :3].astype(np.float32).mean(axis=2) / 255.0  # (H, W)
+    border = np.concatenate([brightness[0], brightness[-1], brightness[:, 0], brightness[:, -1]])
+    return 1.0 - brightness if np.median(border) > 0.5 else brightness
+
+
+def canvas_to_mnist(rgba: np.ndarray) -> np.ndarray:
+    """A canvas drawing as a (28, 28) MNIST-style digit.
+
+    Crop to the ink's bounding box, scale the longer side to 20 px keeping the aspect
+    ratio (anti-aliased), paste into 28x28, shift the centre of mass to the centre and
+    scale to [0, 1].
+
+    Args:
+        rgba: (H, W, 4) uint8 image: light ink on a dark opaque background, or any ink on
+            a transparent one.
+
+    Returns:
+        (28, 28) float32 in [0, 1], white digit on black, brightest pixel 1.
+
+    Raises:
+        ValueError: the canvas holds no ink (or is not an RGBA image).
+    """
+    ink = ink_from_rgba(rgba)  # (H, W)
+    rows = np.flatnonzero((ink > INK_THRESHOLD).any(axis=1))
+    cols = np.flatnonzero((ink > INK_THRESHOLD).any(axis=0))
+    if rows.size == 0:
+        raise ValueError("the canvas is empty: draw a digit first")
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]  # (h, w)
+    height, width = crop.shape
+    scale = DIGIT_BOX / max(height, width)
+    new_size = (max(1, round(width * scale)), max(1, round(height * scale)))  # PIL: (w, h)
+    scaled = Image.fromarray((crop * 255).astype(np.uint8)).resize(new_size, Image.Resampling.LANCZOS)
+    digit = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+    top, left = (IMAGE_SIZE - new_size[1]) // 2, (IMAGE_SIZE - new_size[0]) // 2
+    digit[top : top + new_size[1], left : left + new_size[0]] = np.asarray(scaled, np.float32)
+    digit = _centre_by_mass(digit)
+    peak = digit.max()
+    if peak <= 0:
+        raise ValueError("the canvas is empty: draw a digit first")
+    return (digit / peak).astype(np.float32)
+
+
+def _centre_by_mass(image: np.ndarray) -> np.ndarray:
+    """Shift ``image`` by whole pixels so that its centre of mass is at the centre."""
+    total = image.sum()
+    if total <= 0:
+        return image
+    rows, cols = np.indices(image.shape)
+    centre = (np.array(image.shape) - 1) / 2.0
+    shift_rows = int(round(centre[0] - (rows * image).sum() / total))
+    shift_cols = int(round(centre[1] - (cols * image).sum() / total))
+    shifted = np.zeros_like(image)
+    src_rows = slice(max(0, -shift_rows), image.shape[0] - max(0, shift_rows))
+    dst_rows = slice(max(0, shift_rows), image.shape[0] - max(0, -shift_rows))
+    src_cols = slice(max(0, -shift_cols), image.shape[1] - max(0, shift_cols))
+    dst_cols = slice(max(0, shift_cols), image.shape[1] - max(0, -shift_cols))
+    shifted[dst_rows, dst_cols] = image[src_rows, src_cols]
+    return shifted

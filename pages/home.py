@@ -1,0 +1,73 @@
+"""Home: what each page teaches, and which data the app has loaded."""
+
+import numpy as np
+import streamlit as st
+
+from nn_core import figures
+from ui.resources import mnist
+
+st.title("Neural-network playground")
+st.write(
+    "Train real TensorFlow networks on real handwritten digits and text, watch them learn "
+    "curve by curve, draw your own digits for them to read, and look inside at what they "
+    "learned. Every page has a sidebar of settings: change one, press **Train**, compare."
+)
+data = mnist()
+st.info(f"Data: {data.description}", icon=":material/dataset:")
+
+LESSONS = [
+    ("pages/perceptron.py", "Perceptron",
+     "One layer, ten neurons, one per digit: every pixel wired straight to every output. "
+     "See each neuron's weights as a picture of what it looks for, draw a digit for it, and "
+     "watch a single neuron fail at XOR.", "mean"),
+    ("pages/mlp.py", "Multi-Layer Perceptron",
+     "Hidden layers, activations, dropout and optimizers: build a deeper network, watch "
+     "training and validation curves part when it overfits, and find the digits it confuses.",
+     "grid"),
+    ("pages/cnn.py", "Convolutional Network",
+     "Convolution, activation and pooling, stage by stage on any image; then a CNN trained "
+     "live, with every feature map of your drawn digit side by side.", "edges"),
+    ("pages/rnn.py", "Recurrent Network",
+     "A character-level text generator: a network that reads a few characters and guesses "
+     "the next, trained live until its noise turns into words.", "text"),
+]
+
+
+@st.cache_data(show_spinner=False)
+def picture(kind: str) -> np.ndarray:
+    """A small greyscale picture for a lesson card, made from the loaded digits."""
+    x, y = data.x_train, data.y_train
+    if kind == "mean":  # the average of each digit: roughly what a perceptron's weights become
+        tiles = [x[y == label][:300].mean(axis=0) for label in range(10)]
+        return np.concatenate(tiles[:5], axis=1) / 255.0
+    if kind == "grid":
+        rows = [np.concatenate(list(x[row * 5 : row * 5 + 5]), axis=1) for row in range(2)]
+        return np.concatenate(rows, axis=0) / 255.0
+    if kind == "edges":  # the article's edge kernel applied to digits
+        image = np.concatenate(list(x[:3]), axis=1).astype(np.float32) / 255.0
+        padded = np.pad(image, 1)
+        edges = 8 * image - sum(
+            padded[1 + dy : 1 + dy + image.shape[0], 1 + dx : 1 + dx + image.shape[1]]
+            for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)
+        )
+        return np.clip(np.concatenate([image, np.maximum(edges, 0) / 4], axis=0), 0, 1)
+    return np.zeros((1, 1))
+
+
+for start in range(0, len(LESSONS), 2):
+    for column, (path, title, text, kind) in zip(st.columns(2), LESSONS[start : start + 2]):
+        with column.container(border=True):
+            st.subheader(title)
+            if kind == "text":
+                st.code("T h i  ->  s\nh i s  ->  ' '\ni s ' ' ->  i", language=None)
+            else:
+                st.image(picture(kind), clamp=True, use_container_width=True)
+            st.write(text)
+            st.page_link(path, label=f"Open {title}", icon=":material/arrow_forward:")
+
+st.divider()
+st.caption(
+    "MNIST digits by Yann LeCun, Corinna Cortes and Christopher J.C. Burges (CC BY-SA 3.0). "
+    "Lessons after four tutorial articles on perceptrons, multi-layer perceptrons, recurrent "
+    "and convolutional networks."
+)

@@ -1,0 +1,96 @@
+"""Perceptron: ten neurons wired straight to the pixels, trained live on MNIST."""
+
+import numpy as np
+import streamlit as st
+
+from nn_core import figures
+from nn_core.digits import digit_job
+from nn_core.gates import GATES, INPUTS, train_gate
+from nn_core.models import PerceptronConfig
+from ui.canvas import classify_drawing, draw_digit
+from ui.console import trained_model, training_console
+from ui.resources import data_caption, mnist
+from ui.settings import settings_panel
+
+PAGE = "perceptron"
+
+st.title("Single-layer perceptron")
+st.write(
+    "The simplest network: each of the 784 pixels of a digit is wired straight to ten output "
+    "neurons, one per digit. Each neuron weighs the pixels, adds them up with a bias and "
+    "squashes the sum through its activation; the most excited neuron names the digit. "
+    "There are no hidden layers, so each neuron can only learn *one template* of its digit."
+)
+data = mnist()
+data_caption(data)
+
+st.sidebar.header("Settings")
+config = settings_panel(PAGE, PerceptronConfig, {
+    "activation": {"label": "Output activation"},
+    "optimizer": {"label": "Optimizer"},
+    "learning_rate": {"label": "Learning rate", "kind": "select_slider"},
+    "epochs": {"label": "Epochs", "kind": "slider", "max": 50},
+    "batch_size": {"label": "Batch size", "kind": "select_slider",
+                   "options": [8, 16, 32, 64, 128, 256, 512, 1024, 2048]},
+    "train_samples": {"label": "Training samples", "kind": "slider", "min": 100,
+                      "max": len(data.x_train), "step": 100},
+    "validation_split": {"label": "Validation share", "kind": "slider", "step": 0.05},
+    "seed": {"label": "Random seed"},
+})
+st.code(
+    f"keras.Sequential([keras.Input((784,)), keras.layers.Dense(10, activation='{config.activation}')])",
+    language="python",
+)
+
+snapshot = training_console(PAGE, lambda keep_going: digit_job(config, data, keep_going=keep_going))
+model = trained_model(PAGE)
+if model is None:
+    if snapshot is None:
+        st.info("Press **Train** to train the perceptron with the settings in the sidebar "
+                "(a few seconds with the defaults).")
+else:
+    st.header("What each neuron looks for")
+    st.write(
+        "Each map is one output neuron's 784 weights laid out as the 28x28 image. Red pixels "
+        "raise that digit's score when they are inked, blue ones lower it: the neuron has "
+        "learned a fuzzy template of its digit, and of where other digits put their ink."
+    )
+    kernel = model.get_layer("output").get_weights()[0]  # (784, 10)
+    st.plotly_chart(figures.weight_maps(kernel), key=f"{PAGE}.weights", config={"displayModeBar": False})
+
+    st.header("Draw a digit")
+    canvas_column, result_column = st.columns([1, 2])
+    with canvas_column:
+        drawing = draw_digit(PAGE)
+    with result_column:
+        classify_drawing(PAGE, model, drawing)
+
+st.header("Logic gates: what one layer can separate")
+st.write(
+    "Rosenblatt's perceptron was first shown on logic gates. Below, one sigmoid neuron with "
+    "two inputs is trained on each gate's truth table. It draws a single straight line "
+    "through the plane of its inputs (the black line), so it masters AND, OR and NOR. "
+    "XOR's ones sit on a diagonal, and no straight line separates them from its zeros: the "
+    "neuron gives up at 0.5 everywhere. That is why networks need hidden layers."
+)
+
+
+@st.cache_data(show_spinner=False)
+def trained_gates():
+    return {gate: train_gate(gate) for gate in GATES}
+
+
+gates = trained_gates()
+for column, (gate, result) in zip(st.columns(len(gates)), gates.items()):
+    with column:
+        st.plotly_chart(
+            figures.decision_boundary(result.output_grid(), INPUTS, GATES[gate], (-0.5, 1.5),
+                                      f"{gate}: {result.correct}/4 right"),
+            key=f"{PAGE}.gate.{gate}", config={"displayModeBar": False},
+        )
+        st.dataframe(
+            {"x1": INPUTS[:, 0].astype(int), "x2": INPUTS[:, 1].astype(int),
+             "target": GATES[gate].astype(int), "output": np.round(result.outputs, 2),
+             "right": ["yes" if ok else "no" for ok in result.predictions == GATES[gate]]},
+            hide_index=True,
+        )

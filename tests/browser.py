@@ -1,0 +1,51 @@
+"""Helpers for the browser tests: open a page, wait for Streamlit, draw, read errors."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+EXCEPTION = '[data-testid="stException"]'
+
+
+def open_app_page(page, url: str) -> None:
+    """Go to ``url`` and wait until Streamlit has drawn it and finished running."""
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]')
+    wait_until_idle(page)
+
+
+def wait_until_idle(page, timeout: float = 60) -> None:
+    """Wait until the script run indicator is gone (the page finished running)."""
+    time.sleep(0.5)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            return
+        time.sleep(0.2)
+
+
+def draw(page, canvas, strokes: Sequence[Sequence[tuple[float, float]]]) -> None:
+    """Draw strokes on a canvas; points are fractions (0..1) of its width and height."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    for stroke in strokes:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=4)
+        page.mouse.up()
+
+
+def assert_no_exception(page) -> None:
+    """Fail with the traceback text if the page shows one."""
+    errors = page.locator(EXCEPTION).all_inner_texts()
+    assert not errors, f"the page shows a traceback: {errors}"
+
+
+def drawing_canvas(page, index: int = -1):
+    """The drawing canvas's top layer (the one that takes the mouse), last on the page by default."""
+    canvases = page.locator("canvas.upper-canvas")
+    canvases.first.wait_for()
+    return canvases.nth(index) if index >= 0 else canvases.last

@@ -1,0 +1,45 @@
+"""Every page loads without an exception; the Perceptron page trains (AppTest)."""
+
+import pytest
+
+from apptest_helpers import button, finish_training, open_page, texts
+
+PAGES = ["pages/home.py", "pages/perceptron.py", "pages/mlp.py", "pages/cnn.py", "pages/rnn.py"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_without_exception(path):
+    app = open_page(path)
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def test_home_says_which_data_is_loaded():
+    app = open_page("pages/home.py")
+    assert "bundled subset" in texts(app)
+
+
+def test_perceptron_trains_and_reports_test_accuracy():
+    app = open_page("pages/perceptron.py")
+    app.sidebar.slider(key="perceptron.setting.train_samples").set_value(2000)
+    app.sidebar.slider(key="perceptron.setting.epochs").set_value(2).run()
+    button(app, "Train").click().run()
+    finish_training(app, "perceptron")
+    assert not app.exception
+    shown = texts(app)
+    assert "Test accuracy:" in shown and "What each neuron looks for" in shown
+    accuracy = float(shown.split("Test accuracy: ")[1].split("%")[0])
+    assert 70 < accuracy <= 100
+    assert len(app.get("plotly_chart")) >= 3  # curves, weight maps, gates
+
+
+def test_perceptron_settings_come_from_the_link_and_bad_values_warn():
+    app = open_page("pages/perceptron.py", {"epochs": "7", "learning_rate": "banana"})
+    assert app.sidebar.slider(key="perceptron.setting.epochs").value == 7
+    assert any("learning_rate" in w.value for w in app.sidebar.warning)
+    assert not app.exception
+
+
+def test_perceptron_shows_the_xor_lesson():
+    app = open_page("pages/perceptron.py")
+    shown = texts(app)
+    assert "XOR" in shown and not app.exception

@@ -1,0 +1,112 @@
+"""Widgets for a config dataclass, drawn from its fields, kept in the URL and across pages.
+
+``settings_panel`` draws one widget per field (the kind chosen from the field's type and
+metadata, overridable per page), builds the config from their values, and writes it into
+the URL's query string so that a copied link reproduces the setting. The first visit of a
+page in a session starts from the link's settings; later visits from the last ones used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from nn_core.config import TrainingConfig
+
+LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+def _state_key(page: str, name: str) -> str:
+    return f"{page}.setting.{name}"
+
+
+def stored_config(page: str, config_class: type[TrainingConfig]) -> TrainingConfig:
+    """The page's current settings: from the link on the first visit, then the last used."""
+    key = f"{page}.config"
+    if key not in st.session_state:
+        config, warnings = config_class.from_query(st.query_params.to_dict())
+        st.session_state[key] = config
+        st.session_state[f"{page}.link_warnings"] = warnings
+    return st.session_state[key]
+
+
+def apply_config(page: str, config: TrainingConfig) -> None:
+    """Make ``config`` the page's settings, widgets included (e.g. for a preset)."""
+    st.session_state[f"{page}.config"] = config
+    for item in dataclasses.fields(config):
+        st.session_state.pop(_state_key(page, item.name), None)
+
+
+def settings_panel(
+    page: str,
+    config_class: type[TrainingConfig],
+    fields: Mapping[str, Mapping[str, Any]],
+    container: Any = None,
+) -> TrainingConfig:
+    """Draw a widget per field and return the config they describe.
+
+    Args:
+        page: a short name of the page, unique in the app (keys and state use it).
+        config_class: the page's config dataclass.
+        fields: field name -> widget options, in the order to draw them. Options:
+            ``label``, ``kind`` ("slider", "select_slider", "number", "select",
+            "checkbox"), ``options`` (for select kinds), ``max`` (a tighter limit than
+            the field's), ``format``, ``step``.
+        container: where to draw (the sidebar by default).
+
+    Returns:
+        The config; when the widgets describe an impossible one, an error is shown and
+        the last valid config is returned.
+    """
+    container = container or st.sidebar
+    current = stored_config(page, config_class)
+    for warning in st.session_state.get(f"{page}.link_warnings", []):
+        container.warning(warning)
+    hints = typing.get_type_hints(config_class)
+    metadata = {item.name: item.metadata for item in dataclasses.fields(config_class)}
+    values: dict[str, Any] = {}
+    for name, options in fields.items():
+        key = _state_key(page, name)
+        if key not in st.session_state:
+            st.session_state[key] = getattr(current, name)
+        values[name] = _widget(container, name, hints[name], metadata[name], dict(options), key)
+    try:
+        config = current.changed(**values)
+    except ValueError as error:
+        container.error(f"These settings cannot be used: {error}. Keeping the last valid ones.")
+        return current
+    st.session_state[f"{page}.config"] = config
+    st.query_params.from_dict(config.to_query())
+    return config
+
+
+def _widget(container: Any, name: str, hint: Any, meta: Mapping[str, Any], options: dict, key: str) -> Any:
+    label = options.get("label", name.replace("_", " ").capitalize())
+    help_text = meta.get("help")
+    kind = options.get("kind")
+    if hint is bool:
+        return container.checkbox(label, key=key, help=help_text)
+    choices = options.get("options", meta.get("choices"))
+    if kind == "select_slider":
+        choices = list(choices if choices is not None else LEARNING_RATES)
+        if st.session_state[key] not in choices:
+            choices = sorted(set(choices) | {st.session_state[key]})
+        return container.select_slider(label, options=choices, key=key, help=help_text,
+                                       format_func=options.get("format_func", lambda value: f"{value:g}"))
+    if choices is not None and kind in (None, "select"):
+        return container.selectbox(label, options=list(choices), key=key, help=help_text,
+                                   format_func=options.get("format_func", str))
+    low = options.get("min", meta.get("min"))
+    high = min(options.get("max", meta.get("max")), meta.get("max"))
+    if st.session_state[key] > high:
+        st.session_state[key] = type(st.session_state[key])(high)
+    if kind == "slider":
+        return container.slider(label, min_value=low, max_value=high, key=key, help=help_text,
+                                step=options.get("step"))
+    return container.number_input(label, min_value=low, max_value=high, key=key, help=help_text,
+                                  step=options.get("step", 1 if hint is int else None),
+                                  format=options.get("format"))
