@@ -7,10 +7,11 @@ from nn_core import figures
 from nn_core.digits import digit_job
 from nn_core.gates import GATES, INPUTS, train_gate
 from nn_core.models import PerceptronConfig
+from nn_core.models.perceptron import PRESETS
 from ui.canvas import classify_drawing, draw_digit
 from ui.console import trained_model, training_console
 from ui.resources import data_caption, mnist
-from ui.settings import settings_panel
+from ui.settings import preset_buttons, settings_panel
 
 PAGE = "perceptron"
 
@@ -25,6 +26,7 @@ data = mnist()
 data_caption(data)
 
 st.sidebar.header("Settings")
+preset_buttons(PAGE, PRESETS)
 config = settings_panel(PAGE, PerceptronConfig, {
     "activation": {"label": "Output activation"},
     "optimizer": {"label": "Optimizer"},

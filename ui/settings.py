@@ -110,3 +110,12 @@ def _widget(container: Any, name: str, hint: Any, meta: Mapping[str, Any], optio
     return container.number_input(label, min_value=low, max_value=high, key=key, help=help_text,
                                   step=options.get("step", 1 if hint is int else None),
                                   format=options.get("format"))
+
+
+def preset_buttons(page: str, presets: Mapping[str, TrainingConfig], container: Any = None) -> None:
+    """One button per named preset; pressing one sets every widget of the page to it."""
+    container = container or st.sidebar
+    container.caption("Presets")
+    for name, preset in presets.items():
+        container.button(name, key=f"{page}.preset.{name}", on_click=apply_config, args=(page, preset),
+                         use_container_width=True)
