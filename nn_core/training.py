@@ -14,7 +14,6 @@ a server; the rest wait their turn in order and know how many are ahead of them.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections import deque
@@ -23,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from nn_core import limits
 
 if TYPE_CHECKING:
     import keras
@@ -157,14 +158,7 @@ class TrainingSlots:
             return self._running
 
 
-def _default_capacity() -> int:
-    try:
-        return max(1, int(os.environ.get("PLAYGROUND_MAX_TRAININGS", os.cpu_count() or 1)))
-    except ValueError:
-        return max(1, os.cpu_count() or 1)
-
-
-SERVER_SLOTS = TrainingSlots(_default_capacity())
+SERVER_SLOTS = TrainingSlots(limits.max_trainings())
 """The server-wide limit, shared by every session of the process."""
 
 
@@ -237,6 +231,7 @@ class TrainingJob:
     slots: TrainingSlots = field(default_factory=lambda: SERVER_SLOTS)
 
     def __post_init__(self) -> None:
+        limits.check_training(self.epochs, len(self.data.x_train))
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._status = "waiting"

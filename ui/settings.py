@@ -15,7 +15,11 @@ from typing import Any
 
 import streamlit as st
 
+from nn_core import limits
 from nn_core.config import TrainingConfig
+
+# The widgets never offer more than the server allows (nn_core.limits enforces it too).
+_SERVER_LIMITS = {"epochs": limits.max_epochs, "train_samples": limits.max_samples}
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -101,7 +105,7 @@ def _widget(container: Any, name: str, hint: Any, meta: Mapping[str, Any], optio
         return container.selectbox(label, options=list(choices), key=key, help=help_text,
                                    format_func=options.get("format_func", str))
     low = options.get("min", meta.get("min"))
-    high = min(options.get("max", meta.get("max")), meta.get("max"))
+    high = min(options.get("max", meta.get("max")), meta.get("max"), _SERVER_LIMITS.get(name, lambda: float("inf"))())
     if st.session_state[key] > high:
         st.session_state[key] = type(st.session_state[key])(high)
     if kind == "slider":

@@ -1,0 +1,144 @@
+"""Benchmarks of what must be fast: classifying a drawn digit, training, generating text.
+
+Run ``python benchmarks/run.py`` (or ``--quick`` for a run under two minutes). It prints a
+table, then as its last line one JSON object:
+
+- ``predict_speedup``: one drawn digit through the app's path (``canvas_to_mnist`` +
+  ``predict_digit``, preprocessing included) against ``model.predict`` on the same
+  (already preprocessed) digit and model; the smallest speedup over the digit models.
+- ``training_overhead``: the app's training job (background thread, live callbacks, a
+  reader taking snapshots as the page does) against plain ``model.fit`` on the same model
+  architecture and data, as a ratio of wall times measured alternately in the same run.
+- ``generation_speedup``: the app's text generation against the article's per-character
+  ``model.predict`` loop on the same model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("PLAYGROUND_DATA", "bundled")
+
+import nn_core  # noqa: E402,F401  (thread settings before TensorFlow)
+import numpy as np  # noqa: E402
+
+from nn_core.data import load_mnist, to_float  # noqa: E402
+from nn_core.digits import digit_job, shape_for, split_training  # noqa: E402
+from nn_core.inference import predict_digit  # noqa: E402
+from nn_core.models import CNNConfig, MLPConfig, PerceptronConfig, build_model  # noqa: E402
+from nn_core.preprocess import canvas_to_mnist  # noqa: E402
+
+
+def drawn_seven(size: int = 280) -> np.ndarray:
+    """A synthetic canvas drawing of a 7: white strokes on an opaque black canvas."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 255))
+    pen = ImageDraw.Draw(image)
+    pen.line([(70, 60), (210, 60), (120, 230)], fill=(255, 255, 255, 255), width=18, joint="curve")
+    return np.asarray(image)
+
+
+def best_of(function, repeats: int) -> float:
+    """Median seconds of ``repeats`` calls after one warm-up call."""
+    function()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bench_predict(repeats: int) -> tuple[float, list[list[str]]]:
+    rgba = drawn_seven()
+    rows, speedups = [], []
+    for config in (PerceptronConfig(), MLPConfig(), CNNConfig()):
+        model = build_model(config)
+        app_path = best_of(lambda: predict_digit(model, canvas_to_mnist(rgba)), repeats)
+        prepared = canvas_to_mnist(rgba).reshape((1,) + tuple(config.input_shape))
+        keras_predict = best_of(lambda: model.predict(prepared, verbose=0), repeats)
+        speedups.append(keras_predict / app_path)
+        rows.append([f"predict one drawn digit ({type(config).__name__})",
+                     f"{app_path * 1000:.2f} ms", f"{keras_predict * 1000:.2f} ms", f"{speedups[-1]:.1f}x"])
+    return min(speedups), rows
+
+
+def bench_training(rounds: int, epochs: int) -> tuple[float, list[list[str]]]:
+    data = load_mnist("bundled")
+    config = MLPConfig(hidden_units=(128,), activations=("relu",), epochs=epochs, batch_size=64,
+                       validation_split=0.1, train_samples=8_000)
+    x_train, y_train, x_val, y_val = split_training(data, config)
+    x_train, x_val = shape_for(config, x_train), shape_for(config, x_val)
+
+    def plain() -> None:
+        model = build_model(config)
+        model.fit(x_train, y_train, epochs=epochs, batch_size=config.batch_size,
+                  validation_data=(x_val, y_val), verbose=0)
+
+    def app() -> None:
+        job = digit_job(config, data, model=build_model(config))
+        job.evaluate = None  # plain fit does not evaluate on the test set either
+        job.start()
+        # The page reads a snapshot about once a second while training runs.
+        while not job.wait(1.0):
+            job.snapshot()
+
+    plain()  # warm-up: TensorFlow's first graph builds are not part of either
+    plain_times, app_times = [], []
+    for _ in range(rounds):
+        for function, times in ((plain, plain_times), (app, app_times)):
+            started = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - started)
+    plain_time, app_time = statistics.median(plain_times), statistics.median(app_times)
+    ratio = app_time / plain_time
+    return ratio, [[f"train MLP 128, {epochs} epochs, 7,200 digits (median of {rounds})",
+                    f"{app_time:.2f} s", f"{plain_time:.2f} s", f"{ratio:.3f}x"]]
+
+
+def bench_generation(repeats: int) -> tuple[float | None, list[list[str]]]:
+    try:
+        from benchmarks.generation import generation_speedup
+    except ImportError:
+        return None, [["text generation", "n/a", "n/a", "the recurrent page is not built yet"]]
+    return generation_speedup(repeats)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats: under two minutes")
+    args = parser.parse_args()
+    repeats, rounds, epochs = (20, 3, 2) if args.quick else (100, 5, 4)
+
+    started = time.perf_counter()
+    predict_speedup, rows = bench_predict(repeats)
+    training_overhead, training_rows = bench_training(rounds, epochs)
+    generation_speedup, generation_rows = bench_generation(repeats // 4 or 1)
+    rows += training_rows + generation_rows
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()}; TF threads intra={os.environ.get('TF_NUM_INTRAOP_THREADS')}")
+    header = ["benchmark", "app", "baseline", "ratio"]
+    widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(4)]
+    for row in [header, ["-" * w for w in widths]] + rows:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+    print(f"total {time.perf_counter() - started:.0f} s")
+    print(json.dumps({
+        "predict_speedup": round(predict_speedup, 2),
+        "training_overhead": round(training_overhead, 3),
+        "generation_speedup": None if generation_speedup is None else round(generation_speedup, 2),
+    }))
+
+
+if __name__ == "__main__":
+    main()
