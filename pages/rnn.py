@@ -1,6 +1,82 @@
-"""Recurrent Network (coming soon): a character-level text generator."""
+"""Recurrent Network: a character-level text generator, trained live on a text of your choice."""
 
 import streamlit as st
 
-st.title("Recurrent Network")
-st.info("Coming soon: a character-level text generator trained live.")
+from nn_core.models.rnn import PRESETS, RNNConfig
+from nn_core.rnn_training import text_training
+from nn_core.text import SAMPLES, TextError
+from ui.console import current_job, trained_model, training_console
+from ui.rnn_generation import epoch_samples, generation_section, training_summary
+from ui.rnn_lesson import introduction, unfolding
+from ui.rnn_text import choose_text
+from ui.settings import preset_buttons, settings_panel
+
+PAGE = "rnn"
+SOURCE_NAMES = {**{name: sample.title for name, sample in SAMPLES.items()},
+                "paste": "Text you paste", "upload": "A .txt file you upload"}
+
+st.title("Recurrent network: a text generator")
+introduction()
+
+st.sidebar.header("Settings")
+preset_buttons(PAGE, PRESETS)
+config = settings_panel(PAGE, RNNConfig, {
+    "text_source": {"label": "Text", "format_func": SOURCE_NAMES.get},
+    "cell": {"label": "Recurrent cell"},
+    "recurrent_layers": {"label": "Recurrent layers", "kind": "slider"},
+    "units": {"label": "Units per layer", "kind": "select_slider",
+              "options": [8, 16, 32, 50, 64, 100, 128, 192, 256, 384, 512]},
+    "activation": {"label": "SimpleRNN activation"},
+    "input_encoding": {"label": "Character input"},
+    "embedding_dim": {"label": "Embedding size", "kind": "select_slider",
+                      "options": [2, 4, 8, 16, 24, 32, 48, 64, 128, 256]},
+    "sequence_length": {"label": "Sequence length (characters read)", "kind": "slider", "max": 100},
+    "epochs": {"label": "Epochs", "kind": "slider"},
+    "batch_size": {"label": "Batch size", "kind": "select_slider",
+                   "options": [8, 16, 32, 64, 128, 256, 512, 1024]},
+    "optimizer": {"label": "Optimizer"},
+    "learning_rate": {"label": "Learning rate", "kind": "select_slider"},
+    "validation_split": {"label": "Validation share (end of the text)", "kind": "slider", "step": 0.05},
+    "train_samples": {"label": "Most windows", "kind": "number", "step": 1000},
+    "seed": {"label": "Random seed"},
+})
+
+st.header("1. The text")
+text = choose_text(PAGE, config)
+
+st.header("2. The network, unfolded")
+window = text[: config.sequence_length] if text else None
+vocab_size = len(set(text)) if text else 30
+unfolding(config, vocab_size, window)
+if not text:
+    st.caption("(Drawn for a vocabulary of 30 characters until there is a text.)")
+
+
+def make_job(keep_going):
+    """A training job on the current text; problems become plain sentences on the page."""
+    if text is None:
+        raise TextError("there is no usable text yet: choose a sample, paste a text or upload a .txt file")
+    run = text_training(config, text, keep_going)
+    st.session_state[f"{PAGE}.run"] = run
+    for note in run.notes:
+        st.warning(note)
+    return run.job
+
+
+st.header("3. Training")
+st.write("Training shows every window of the text to the network, epoch after epoch. Below the "
+         "curves, a sample of its writing after each epoch.")
+snapshot = training_console(PAGE, make_job)
+run = st.session_state.get(f"{PAGE}.run")
+if run is not None and run.job is current_job(PAGE):
+    epoch_samples(PAGE, run)
+    if trained_model(PAGE) is not None:
+        training_summary(run)
+        if run.config != config:
+            changed = ", ".join(run.config.differences(config))
+            st.info(f"The settings changed since this network was trained ({changed}); generation uses the "
+                    "trained network. Press **Train** to train one with the new settings.")
+        generation_section(PAGE, run)
+elif snapshot is None:
+    st.info("Press **Train** to train the network on the text with the settings in the sidebar (the "
+            "article's settings take a few seconds).")

@@ -8,13 +8,16 @@ from nn_core.models.cnn import CNNConfig
 from nn_core.models.common import ACTIVATIONS, build_model, compile_model, make_optimizer
 from nn_core.models.mlp import MLPConfig
 from nn_core.models.perceptron import PerceptronConfig
+from nn_core.models.rnn import RNNConfig, build_text_model
 
 __all__ = [
     "ACTIVATIONS",
     "CNNConfig",
     "MLPConfig",
     "PerceptronConfig",
+    "RNNConfig",
     "build_model",
+    "build_text_model",
     "compile_model",
     "make_optimizer",
 ]

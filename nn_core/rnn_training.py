@@ -1,0 +1,162 @@
+"""Training the character model on a text: windows, targets, and a sample after each epoch.
+
+``text_training(config, text)`` checks the text, builds its vocabulary, cuts it into
+windows of ``sequence_length`` characters with the character after each as the target,
+and returns a ``TextRun``: a ready ``TrainingJob`` plus what the page needs to generate
+text with the trained model (the vocabulary, the start text, notes for the user).
+
+After each epoch the job writes a short sample with the model as it is then, so a
+student watches the noise turn into words. Samples are kept in the job's
+``snapshot.extras`` as ``{"epoch", "sample"}`` dicts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nn_core import limits
+from nn_core.models.rnn import RNNConfig, build_text_model
+from nn_core.text import SAMPLES, Vocabulary, make_windows, one_hot, prepare_text
+from nn_core.text_generation import TextGenerator
+from nn_core.training import TrainingData, TrainingJob
+
+SAMPLE_LENGTH = 80
+"""Characters in each epoch's sample."""
+SAMPLE_TEMPERATURE = 0.5
+"""Epoch samples are drawn a little randomly: greedy ones of a young network repeat one letter."""
+SAMPLE_SECONDS = 0.5
+"""Short epochs are sampled at most this often (the page redraws once a second anyway)."""
+MAX_TARGET_BYTES = 50_000_000
+"""One-hot targets (windows x vocabulary bytes) are kept below this; windows are cut to fit."""
+EVALUATED_WINDOWS = 10_000
+"""The final training accuracy is measured on at most this many windows, evenly spread."""
+
+
+def default_start(text: str, sequence_length: int, source: str | None = None) -> str:
+    """Where generation starts by default: a sample's own start, or the text's opening.
+
+    Args:
+        text: the training text.
+        sequence_length: the start must be at least this long.
+        source: the config's ``text_source``.
+
+    Returns:
+        A piece of ``text`` (so every character is known), at least ``sequence_length``
+        long: the sample's start, extended by the text after it if the network reads more.
+    """
+    begin = text.find(SAMPLES[source].start) if source in SAMPLES else -1
+    length = len(SAMPLES[source].start) if begin >= 0 else min(12, len(text) - 1)
+    begin = max(begin, 0)
+    if begin + sequence_length > len(text) - 1:
+        begin = 0
+    return text[begin : begin + max(sequence_length, length)]
+
+
+@dataclass
+class TextRun:
+    """One training on a text, with what generation needs afterwards."""
+
+    config: RNNConfig
+    vocabulary: Vocabulary
+    start: str  # default start text for generation
+    text_length: int  # characters trained on (after any cut)
+    windows: int  # training windows (validation excluded)
+    notes: list[str]  # sentences for the user: text cut, windows cut
+    job: TrainingJob = field(repr=False)
+    _generator: TextGenerator | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def generator(self) -> TextGenerator | None:
+        """A generator for the job's model, once the model exists."""
+        with self._lock:
+            model = self.job.model
+            if self._generator is None and hasattr(model, "fit"):
+                self._generator = TextGenerator(model, self.vocabulary)
+            return self._generator
+
+
+def _epoch_sampler(run_holder: list[TextRun], epochs: int) -> Callable[[Any, int], dict[str, Any] | None]:
+    """``after_epoch`` for the job: a sample of text after an epoch, at most every half second."""
+    last = [-float("inf")]
+
+    def after_epoch(model: Any, epoch: int) -> dict[str, Any] | None:
+        now = time.perf_counter()
+        if epoch not in (0, epochs - 1) and now - last[0] < SAMPLE_SECONDS:
+            return None
+        run = run_holder[0]
+        generator = run.generator()
+        if generator is None:
+            return None
+        generation = generator.generate(run.start, SAMPLE_LENGTH, (SAMPLE_TEMPERATURE,), seed=run.config.seed)[0]
+        last[0] = time.perf_counter()
+        return {"epoch": epoch + 1, "sample": generation.text}
+
+    return after_epoch
+
+
+def _evaluator(x: np.ndarray, y: np.ndarray) -> Callable[[Any], dict[str, float]]:
+    """The training loss and accuracy of the finished model, on up to ``EVALUATED_WINDOWS``."""
+    picked = np.linspace(0, len(x) - 1, min(len(x), EVALUATED_WINDOWS)).astype(int)
+
+    def evaluate(model: Any) -> dict[str, float]:
+        loss, accuracy = model.evaluate(x[picked], y[picked], batch_size=1024, verbose=0)
+        return {"train_loss": float(loss), "train_accuracy": float(accuracy), "evaluated_windows": float(len(picked))}
+
+    return evaluate
+
+
+def text_training(
+    config: RNNConfig, text: str, keep_going: Callable[[], bool] | None = None
+) -> TextRun:
+    """A training run (not started) of the character model on ``text``.
+
+    Args:
+        config: the network's and the training's settings.
+        text: the training text, as pasted, uploaded or loaded.
+        keep_going: see ``TrainingJob``.
+
+    Returns:
+        The run; call ``run.job.start()``.
+
+    Raises:
+        TextError: the text cannot be trained on (empty, too short); a plain sentence.
+    """
+    text, notes = prepare_text(text, config.sequence_length)
+    vocabulary = Vocabulary.of(text)
+    inputs, targets = make_windows(vocabulary.encode(text), config.sequence_length)  # (n, L), (n,)
+    n_val = int(round(len(inputs) * config.validation_split))
+    if config.validation_split > 0 and n_val == 0:
+        notes.append("The text is too short to hold back any validation windows: training without validation.")
+    # The validation windows come from the end of the text: neighbouring windows overlap,
+    # so a random split would test on text the network has mostly seen.
+    x_train, y_train = inputs[: len(inputs) - n_val], targets[: len(inputs) - n_val]
+    x_val, y_val = inputs[len(inputs) - n_val:], targets[len(inputs) - n_val:]
+    most = min(config.train_samples, limits.max_samples(), max(1, MAX_TARGET_BYTES // vocabulary.size))
+    if len(x_train) > most:
+        notes.append(f"The text makes {len(x_train):,} training windows; only the first {most:,} are used "
+                     "(raise 'Most windows' or use a shorter text).")
+        x_train, y_train = x_train[:most], y_train[:most]
+        x_val, y_val = x_val[:most], y_val[:most]
+    # One-hot targets, as the article's categorical cross-entropy expects: (n, V) uint8.
+    y_train_1h, y_val_1h = one_hot(y_train, vocabulary.size), one_hot(y_val, vocabulary.size)
+    run_holder: list[TextRun] = []
+    job = TrainingJob(
+        model=lambda: build_text_model(config, vocabulary.size),
+        data=TrainingData(x_train, y_train_1h, x_val if n_val else None, y_val_1h if n_val else None),
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        evaluate=_evaluator(x_train, y_train_1h),
+        after_epoch=_epoch_sampler(run_holder, config.epochs),
+        keep_going=keep_going,
+    )
+    run = TextRun(config=config, vocabulary=vocabulary, start=default_start(text, config.sequence_length,
+                                                                             config.text_source),
+                  text_length=len(text), windows=len(x_train), notes=notes, job=job)
+    run_holder.append(run)
+    return run

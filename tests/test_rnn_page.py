@@ -1,0 +1,74 @@
+"""The Recurrent Network page (AppTest): text choices, training, generation and bad input."""
+
+from apptest_helpers import button, finish_training, open_page, texts
+
+PAGE = "pages/rnn.py"
+
+
+def messages(app, kind):
+    return " ".join(element.value for element in app.get(kind))
+
+
+def choose_source(app, source):
+    app.sidebar.selectbox(key="rnn.setting.text_source").set_value(source).run()
+    return app
+
+
+def test_page_shows_the_article_sentence_vocabulary_and_unfolded_network():
+    app = open_page(PAGE)
+    assert not app.exception
+    shown = texts(app)
+    assert "Vocabulary: 19 characters" in shown and "50 windows" in shown
+    assert "backpropagation through time" in shown
+    assert len(app.get("plotly_chart")) == 1  # the unfolded network
+    assert any("SimpleRNN(50, activation='relu')" in code.value for code in app.code)
+
+
+def test_train_then_generate_and_handle_bad_start_texts():
+    app = open_page(PAGE, {"epochs": "3"})
+    button(app, "Train").click().run()
+    finish_training(app, "rnn")
+    assert not app.exception, [e.value for e in app.exception]
+    shown = texts(app)
+    assert "Generated text" in shown and "Training accuracy:" in shown and "Sample after epoch 3" in shown
+    assert len(app.get("plotly_chart")) >= 4  # unfolded, curves, next-character bars, hidden states
+    start = next(box for box in app.text_input if box.label == "Start text")
+    assert start.value == "This is G"
+
+    start.set_value("This is G€").run()
+    assert "never saw '€'" in messages(app, "warning") and not app.exception
+    assert "Generated text" in texts(app)  # it went on without the unknown character
+
+    next(box for box in app.text_input if box.label == "Start text").set_value("Th").run()
+    assert "needs at least 3 characters" in messages(app, "warning") and not app.exception
+
+
+def test_a_two_letter_text_gets_a_message_and_cannot_train():
+    app = choose_source(open_page(PAGE), "paste")
+    assert "Paste or type a text" in messages(app, "info")
+    app.text_area(key="rnn.pasted").set_value("ab").run()
+    assert "has 2 characters" in messages(app, "warning")
+    button(app, "Train").click().run()
+    assert "Cannot train" in messages(app, "error") and not app.exception
+
+
+def test_uploads_utf8_any_script_and_refuses_other_encodings():
+    app = choose_source(open_page(PAGE), "upload")
+    uploader = app.get("file_uploader")[0]
+    uploader.set_value(("latin.txt", "café crème brûlée".encode("latin-1"), "text/plain")).run()
+    assert "not UTF-8" in messages(app, "error") and not app.exception
+
+    app.get("file_uploader")[0].set_value(("mixed.txt", "Привет 世界 😀 hello".encode("utf-8"), "text/plain")).run()
+    assert not app.exception
+    assert f"Vocabulary: {len(set('Привет 世界 😀 hello'))} characters" in texts(app)
+
+
+def test_presets_set_the_widgets():
+    app = open_page(PAGE)
+    button(app, "Best accuracy").click().run()
+    assert app.sidebar.selectbox(key="rnn.setting.cell").value == "LSTM"
+    assert app.sidebar.selectbox(key="rnn.setting.text_source").value == "fables"
+    button(app, "As in the article").click().run()
+    assert app.sidebar.selectbox(key="rnn.setting.cell").value == "SimpleRNN"
+    assert app.sidebar.slider(key="rnn.setting.sequence_length").value == 3
+    assert not app.exception

@@ -1,0 +1,117 @@
+"""The recurrent page's outputs: epoch-by-epoch samples while training, then generation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nn_core import figures_rnn
+from nn_core.rnn_training import SAMPLE_TEMPERATURE, TextRun
+from nn_core.text import MAX_TEMPERATURE, reshape_probabilities, visible
+from nn_core.text_generation import clean_start
+
+SIDE_BY_SIDE = (0.0, 0.5, 1.0, 1.5)  # temperatures compared in columns
+HEATMAP_STEPS = 120  # the hidden-state heatmap shows at most this many characters
+REDRAW_SECONDS = 1.0
+
+
+def epoch_samples(page: str, run: TextRun) -> None:
+    """The latest epoch's sample, redrawn live while training runs, then every sample."""
+    alive = not run.job.snapshot().done
+
+    @st.fragment(run_every=REDRAW_SECONDS if alive else None)
+    def panel() -> None:
+        snapshot = run.job.snapshot()
+        if not snapshot.extras:
+            if not snapshot.done:
+                st.caption("A sample of generated text appears here after the first epoch.")
+            return
+        latest = snapshot.extras[-1]
+        st.markdown(f"**Sample after epoch {latest['epoch']}** (temperature {SAMPLE_TEMPERATURE:g}, "
+                    f"starting from {latest['sample'][:len(run.start)]!r}):")
+        st.code(latest["sample"], language=None, wrap_lines=True)
+        if snapshot.done and len(snapshot.extras) > 1:
+            with st.expander(f"Every sample, epoch by epoch ({len(snapshot.extras)})"):
+                st.dataframe({"epoch": [extra["epoch"] for extra in snapshot.extras],
+                              "sample": [extra["sample"] for extra in snapshot.extras]},
+                             hide_index=True, width="stretch")
+
+    panel()
+
+
+def training_summary(run: TextRun) -> None:
+    """The trained model's accuracy on its own text (there is no test set for text)."""
+    snapshot = run.job.snapshot()
+    results = snapshot.results
+    if "train_accuracy" in results:
+        windows = int(results["evaluated_windows"])
+        st.success(f"Training accuracy: {results['train_accuracy']:.1%} · loss {results['train_loss']:.3f} "
+                   f"(next character guessed right in {windows:,} windows of the training text)")
+    validation = [value for value in snapshot.history.get("val_accuracy", []) if value == value]
+    if validation:
+        st.info(f"Validation accuracy (the held-back end of the text): {validation[-1]:.1%}")
+
+
+def generation_section(page: str, run: TextRun) -> None:
+    """Start text, length and temperature in; the text, its odds and its hidden states out."""
+    generator = run.generator()
+    if generator is None:
+        return
+    config = run.config
+    st.header("Generated text")
+    st.write(
+        f"The trained {config.cell} reads the last {config.sequence_length} characters, gives every "
+        "character of its vocabulary a probability, and one is picked and appended; then the window "
+        "slides on by one. Temperature 0 always picks the most likely character (greedy, as in the "
+        "article); higher temperatures pick less likely ones more often."
+    )
+    key = f"{page}.gen.{id(run)}"  # a new training starts from its own defaults
+    left, middle, right = st.columns([3, 2, 2])
+    start_typed = left.text_input("Start text", value=run.start, key=f"{key}.start",
+                                  help=f"At least {config.sequence_length} characters the network has seen.")
+    length = middle.slider("Characters to generate", 10, 1000, 200, step=10, key=f"{key}.length")
+    temperature = right.slider("Temperature", 0.0, MAX_TEMPERATURE, 0.0, step=0.1, key=f"{key}.temperature",
+                               help="0 = greedy (always the most likely character). 1 = the network's own "
+                                    "odds. Above 1 = more surprising, less like the text.")
+    seed = right.number_input("Sampling seed", 0, 2**31 - 1, 0, key=f"{key}.seed",
+                              help="Fixes the random picks, so a sample repeats; change it for another.")
+    start, dropped = clean_start(start_typed, run.vocabulary)
+    if dropped:
+        listed = ", ".join(f"'{visible(char)}'" for char in dropped)
+        st.warning(f"The network never saw {listed} in its training text, so {'they were' if len(dropped) > 1 else 'it was'} "
+                   f"dropped from the start text: it continues from {start!r}.")
+    if len(start) < config.sequence_length:
+        st.warning(f"The start text needs at least {config.sequence_length} characters that the network knows "
+                   f"(it reads {config.sequence_length} at a time); it has {len(start)}. "
+                   f"Type a longer one, e.g. {run.start!r}.")
+        return
+    generation = generator.generate(start, int(length), (float(temperature),), seed=int(seed))[0]
+    st.markdown(f"**Start:** `{start}` → **{len(generation.generated)} new characters** at temperature "
+                f"{temperature:g}:")
+    st.code(generation.text, language=None, wrap_lines=True)
+    st.caption(f"Generated in {generation.seconds * 1000:.0f} ms ({generation.seconds / max(1, length) * 1000:.2f} ms "
+               "a character: one compiled call of the network per character).")
+
+    st.subheader("The same start at several temperatures")
+    side_by_side = generator.generate(start, min(int(length), 300), SIDE_BY_SIDE, seed=int(seed))
+    for column, sample in zip(st.columns(len(SIDE_BY_SIDE)), side_by_side):
+        column.markdown(f"**Temperature {sample.temperature:g}**" + (" (greedy)" if sample.temperature == 0 else ""))
+        column.code(sample.text, language=None, wrap_lines=True)
+
+    st.subheader(f"What the network expects after {start[-config.sequence_length:]!r}")
+    st.write("Blue: the network's probabilities for the next character. Orange: the same reshaped by the "
+             "temperature, which is what the pick is drawn from.")
+    probabilities = generation.first_probabilities
+    reshaped = reshape_probabilities(probabilities, float(temperature)) if temperature != 1.0 else None
+    st.plotly_chart(figures_rnn.next_character_bars(probabilities, run.vocabulary.characters, reshaped,
+                                                    float(temperature)),
+                    key=f"{page}.next_bars", config={"displayModeBar": False})
+
+    st.subheader("The hidden state while it writes")
+    shown = min(HEATMAP_STEPS, len(generation.generated))
+    st.write(f"Each column is the {config.units}-number state of the last recurrent layer from which one "
+             "character was picked" + (f" (the first {shown})" if shown < len(generation.generated) else "")
+             + ". Rows are units: a unit that fires before every space or after every capital shows as a "
+             "pattern along its row.")
+    if shown:
+        st.plotly_chart(figures_rnn.hidden_state_heatmap(generation.hidden[:shown], generation.generated[:shown]),
+                        key=f"{page}.hidden", config={"displayModeBar": False})
