@@ -56,6 +56,10 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
     raise SystemExit("the server did not start within 60 s")
 
 
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=4, help="browser sessions training at once")
@@ -82,6 +86,7 @@ def main() -> int:
                 tab.goto(url)
                 tab.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
                 tabs.append(tab)
+            progress(f"{len(tabs)} sessions open")
             time.sleep(2)
             memory_start = resident_megabytes(server.pid)
             started = time.perf_counter()
@@ -95,6 +100,7 @@ def main() -> int:
                 if tab.locator('[data-testid="stException"]').count():
                     failures.append(f"session {index + 1} shows a traceback")
             wall = time.perf_counter() - started
+            progress(f"simultaneous trainings done in {wall:.1f} s")
             memory_after_load = resident_megabytes(server.pid)
 
             tab = tabs[0]
@@ -104,6 +110,7 @@ def main() -> int:
                 tab.get_by_role("button", name="Train", exact=True).click()
                 tab.get_by_text("Epoch").first.wait_for(timeout=30_000)
                 tab.get_by_text("Test accuracy:").first.wait_for(timeout=args.timeout * 1000)
+                progress("retrained")
             retrain_wall = time.perf_counter() - retrain_started
             time.sleep(2)
             memory_after_retrains = resident_megabytes(server.pid)

@@ -1,0 +1,119 @@
+"""Taking work home and bringing it back: models, training histories and settings as files.
+
+- A trained model as a ``.keras`` file, and back. Loading always uses Keras' safe mode,
+  which refuses files that carry code (``Lambda`` layers), and checks that the model
+  fits the page it is brought to (its input and output shapes).
+- A training history as CSV, one row per epoch.
+- Settings as JSON: the config's fields plus which model they describe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from nn_core.config import TrainingConfig
+
+if TYPE_CHECKING:
+    import keras
+
+MAX_MODEL_BYTES = 50 * 1024 * 1024
+
+
+def model_to_bytes(model: keras.Model) -> bytes:
+    """The model (architecture, weights, optimizer state) as the bytes of a ``.keras`` file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        with open(path, "rb") as file:
+            return file.read()
+
+
+def model_from_bytes(
+    data: bytes, input_shape: Sequence[int] | None = None, outputs: int | None = None
+) -> keras.Model:
+    """Load a ``.keras`` file in safe mode and check that it fits.
+
+    Args:
+        data: the file's bytes.
+        input_shape: the per-sample input shape the page needs, e.g. (784,); None skips
+            the check.
+        outputs: the number of outputs the page needs, e.g. 10; None skips the check.
+
+    Returns:
+        The compiled model, ready to predict or to train further.
+
+    Raises:
+        ValueError: with a plain sentence, for anything that is not a fitting model.
+    """
+    import keras
+
+    if not data:
+        raise ValueError("the file is empty")
+    if len(data) > MAX_MODEL_BYTES:
+        raise ValueError(f"the file is larger than {MAX_MODEL_BYTES // 2**20} MB")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValueError("this is not a Keras model file (.keras files are zip archives)")
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "upload.keras")
+        with open(path, "wb") as file:
+            file.write(data)
+        try:
+            model = keras.saving.load_model(path, safe_mode=True)
+        except Exception as error:  # Keras raises many kinds; the user needs one sentence
+            reason = str(error).split("\n")[0][:200]
+            if "safe_mode" in reason or "Lambda" in reason:
+                raise ValueError("the model contains code (a Lambda layer), which safe mode refuses to load") from None
+            raise ValueError(f"Keras could not load this model: {reason}") from None
+    if not isinstance(model, keras.Model):
+        raise ValueError("the file holds no Keras model")
+    if input_shape is not None and tuple(model.input_shape[1:]) != tuple(input_shape):
+        raise ValueError(
+            f"this model takes inputs of shape {tuple(model.input_shape[1:])}, but this page "
+            f"feeds it {tuple(input_shape)}: it was made for another page"
+        )
+    if outputs is not None and model.output_shape[-1] != outputs:
+        raise ValueError(f"this model has {model.output_shape[-1]} outputs, this page needs {outputs}")
+    if model.optimizer is None or not getattr(model, "compiled", True):
+        raise ValueError("the model was saved without being compiled, so it cannot train further")
+    return model
+
+
+def history_to_csv(history: Mapping[str, Sequence[float]]) -> str:
+    """Per-epoch metrics as CSV text: a header row, then one row per epoch."""
+    names = [name for name, values in history.items() if len(values)]
+    rows = max((len(history[name]) for name in names), default=0)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["epoch"] + names)
+    for index in range(rows):
+        writer.writerow([index + 1] + [history[name][index] if index < len(history[name]) else "" for name in names])
+    return buffer.getvalue()
+
+
+def config_to_json(config: TrainingConfig) -> str:
+    """The settings as a JSON document naming their model."""
+    return json.dumps({"model": type(config).__name__, "settings": config.to_query()}, indent=2)
+
+
+def config_from_json(text: str, config_class: type[TrainingConfig]) -> tuple[TrainingConfig, list[str]]:
+    """Settings from ``config_to_json``'s JSON; bad values fall back with warnings.
+
+    Raises:
+        ValueError: the text is not such a document, or describes another model.
+    """
+    try:
+        document: Any = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ValueError("this is not a JSON settings file") from None
+    if not isinstance(document, dict) or not isinstance(document.get("settings"), dict):
+        raise ValueError("this JSON file holds no playground settings")
+    if document.get("model") != config_class.__name__:
+        raise ValueError(f"these settings are for {document.get('model')}, not {config_class.__name__}")
+    return config_class.from_query(document["settings"])
