@@ -141,7 +141,7 @@ history = model.fit(
     validation_data=(prepare(x_val), y_val) if len(x_val) else None,
 )
 loss, accuracy = model.evaluate(prepare(x_test), y_test, verbose=0)
-print(f"Test accuracy: {{accuracy:.1%}}")
+print(f"Accuracy on the {{len(x_test)}} test digits: {{accuracy:.1%}}")
 '''
 
 

@@ -232,6 +232,7 @@ class TrainingJob:
 
     def __post_init__(self) -> None:
         limits.check_training(self.epochs, len(self.data.x_train))
+        self.created = time.time()  # when the page asked for it (wall clock, comparable across objects)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._status = "waiting"
@@ -254,6 +255,12 @@ class TrainingJob:
     # The page's side --------------------------------------------------------------
     def start(self) -> TrainingJob:
         """Start training on the background thread; returns self."""
+        # Import Keras (and the pandas it imports) here, on the caller's thread. Imported for
+        # the first time on the job's thread, it can be half-way through while the page
+        # draws a Plotly figure, and Plotly then finds a half-initialised pandas in
+        # sys.modules ("partially initialized module 'pandas' has no attribute 'Series'").
+        import keras  # noqa: F401
+
         self._thread.start()
         return self
 

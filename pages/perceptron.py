@@ -9,7 +9,9 @@ from nn_core.gates import GATES, INPUTS, train_gate
 from nn_core.models import PerceptronConfig
 from nn_core.models.perceptron import PRESETS
 from ui.canvas import classify_drawing, draw_digit
-from ui.console import trained_model, training_console
+from nn_core.codegen import digit_script
+from ui.console import training_console
+from ui.share import continue_choice, current_model, downloads, model_upload, show_code
 from ui.resources import data_caption, mnist
 from ui.settings import preset_buttons, settings_panel
 
@@ -44,8 +46,14 @@ st.code(
     language="python",
 )
 
-snapshot = training_console(PAGE, lambda keep_going: digit_job(config, data, keep_going=keep_going))
-model = trained_model(PAGE)
+show_code(PAGE, lambda: digit_script(config, "Single-layer perceptron on MNIST"), "perceptron_playground.py")
+carry_on = continue_choice(PAGE)
+snapshot = training_console(
+    PAGE, lambda keep_going: digit_job(config, data, model=carry_on, keep_going=keep_going))
+with st.expander("Save your work, or bring back a model you saved"):
+    model_upload(PAGE, PerceptronConfig.input_shape, 10)
+    downloads(PAGE, config, snapshot.history if snapshot else None)
+model = current_model(PAGE)
 if model is None:
     if snapshot is None:
         st.info("Press **Train** to train the perceptron with the settings in the sidebar "
@@ -57,8 +65,11 @@ else:
         "raise that digit's score when they are inked, blue ones lower it: the neuron has "
         "learned a fuzzy template of its digit, and of where other digits put their ink."
     )
-    kernel = model.get_layer("output").get_weights()[0]  # (784, 10)
-    st.plotly_chart(figures.weight_maps(kernel), key=f"{PAGE}.weights", config={"displayModeBar": False})
+    weights = model.layers[-1].get_weights()
+    if weights and weights[0].shape == (784, 10):  # (pixels, neurons)
+        st.plotly_chart(figures.weight_maps(weights[0]), key=f"{PAGE}.weights", config={"displayModeBar": False})
+    else:
+        st.info("This model has hidden layers, so its output neurons do not look at the pixels directly.")
 
     st.header("Draw a digit")
     canvas_column, result_column = st.columns([1, 2])

@@ -12,6 +12,8 @@ def open_app_page(page, url: str) -> None:
     """Go to ``url`` and wait until Streamlit has drawn it and finished running."""
     page.goto(url)
     page.wait_for_selector('[data-testid="stApp"]')
+    # Every page starts with a title; on a fresh server the first run takes a while.
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
     wait_until_idle(page)
 
 

@@ -28,7 +28,7 @@ def run_script(source: str, tmp_path) -> str:
 ])
 def test_generated_digit_script_trains(config, tmp_path):
     output = run_script(digit_script(config, "test"), tmp_path)
-    accuracy = float(output.split("Test accuracy: ")[1].split("%")[0])
+    accuracy = float(output.split("test digits: ")[1].split("%")[0])
     assert 0 <= accuracy <= 100
     assert f"Total params: {config.build().count_params():,}" in output
 

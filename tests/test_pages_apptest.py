@@ -43,3 +43,13 @@ def test_perceptron_shows_the_xor_lesson():
     app = open_page("pages/perceptron.py")
     shown = texts(app)
     assert "XOR" in shown and not app.exception
+
+
+def test_perceptron_shows_its_code_and_downloads():
+    app = open_page("pages/perceptron.py", {"epochs": "1", "train_samples": "500"})
+    code = [c.value for c in app.code if "keras.Sequential" in c.value and "model.fit" in c.value]
+    assert code and "epochs=1" in code[0] and "Dense(units=10, activation='sigmoid')" in code[0]
+    button(app, "Train").click().run()
+    finish_training(app, "perceptron")
+    assert not app.exception
+    assert "Save, share, bring back" in texts(app)

@@ -1,0 +1,82 @@
+"""Sharing in a real Chromium: links reproduce settings; a downloaded model comes back the same."""
+
+import re
+
+import pytest
+
+from browser import assert_no_exception, draw, drawing_canvas, open_app_page, wait_until_idle
+
+pytestmark = pytest.mark.browser
+ONE = [[(0.5, 0.12), (0.5, 0.5), (0.5, 0.88)]]
+
+
+def slider_value(page, label: str) -> str:
+    """The number shown on a sidebar slider's thumb."""
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text=label)
+    return slider.locator('[data-testid="stSliderThumbValue"]').first.inner_text()
+
+
+def prediction(page) -> tuple[str, str]:
+    """The 'Prediction: N' heading and the 'N% sure' caption."""
+    heading = page.get_by_text(re.compile(r"^Prediction: \d$"))
+    heading.wait_for(timeout=30_000)
+    sure = page.get_by_text(re.compile(r"% sure")).first.inner_text().split(" sure")[0]
+    return heading.inner_text(), sure
+
+
+def test_a_copied_link_reproduces_the_settings(browser, page, app_url):
+    open_app_page(page, f"{app_url}/perceptron?epochs=7&seed=3&activation=softmax")
+    page.wait_for_url(re.compile("batch_size="))  # the page writes every setting into the link
+    link = page.url
+    assert "epochs=7" in link and "batch_size=" in link  # every setting is in the link
+    fresh = browser.new_context().new_page()
+    open_app_page(fresh, link)
+    assert slider_value(fresh, "Epochs") == "7"
+    assert fresh.get_by_text("softmax").count() >= 1
+    assert_no_exception(fresh)
+    fresh.context.close()
+
+
+def test_bad_link_values_warn_and_fall_back(page, app_url):
+    open_app_page(page, f"{app_url}/perceptron?epochs=-4&optimizer=%3Cscript%3E")
+    warnings = page.locator('[data-testid="stAlertContentWarning"]')
+    warnings.nth(1).wait_for()
+    assert "epochs" in warnings.nth(0).inner_text() + warnings.nth(1).inner_text()
+    assert slider_value(page, "Epochs") == "5"
+    assert_no_exception(page)
+
+
+def test_downloaded_model_uploaded_again_predicts_the_same(browser, page, app_url, tmp_path):
+    open_app_page(page, f"{app_url}/perceptron?train_samples=2000&epochs=2")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Test accuracy:").wait_for(timeout=90_000)
+    wait_until_idle(page)
+    draw(page, drawing_canvas(page), ONE)
+    before = prediction(page)
+    page.get_by_text("Save your work, or bring back a model you saved").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download model (.keras)").click()
+    path = tmp_path / "perceptron.keras"
+    download.value.save_as(path)
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    open_app_page(fresh, f"{app_url}/perceptron")
+    fresh.get_by_text("Save your work, or bring back a model you saved").click()
+    fresh.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    fresh.get_by_text("Loaded perceptron.keras").wait_for(timeout=30_000)
+    wait_until_idle(fresh)
+    draw(fresh, drawing_canvas(fresh), ONE)
+    assert prediction(fresh) == before
+    assert_no_exception(fresh)
+    fresh.context.close()
+
+
+def test_uploading_a_non_model_says_so(page, app_url, tmp_path):
+    path = tmp_path / "notes.keras"
+    path.write_text("this is not a model")
+    open_app_page(page, f"{app_url}/perceptron")
+    page.get_by_text("Save your work, or bring back a model you saved").click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.locator('[data-testid="stAlertContentError"]').wait_for(timeout=30_000)
+    assert "not a Keras model" in page.locator('[data-testid="stAlertContentError"]').inner_text()
+    assert_no_exception(page)

@@ -1,0 +1,105 @@
+"""Explore and share, on every page: the code behind the settings, downloads, uploads.
+
+- ``show_code``: an expander with a standalone Keras script for the current settings
+  (``st.code`` has a copy button) and a download of it.
+- ``downloads``: the trained model (``.keras``), its training history (CSV) and the
+  settings (JSON).
+- ``model_upload``: bring a ``.keras`` model back (Keras safe mode) to draw against or
+  to train further; ``current_model`` gives whichever is newer, the upload or the latest
+  training, and ``continue_choice`` lets Train carry on from it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from nn_core.config import TrainingConfig
+from nn_core.persistence import config_to_json, history_to_csv, model_from_bytes, model_to_bytes
+from ui.console import current_job, trained_model
+
+
+def show_code(page: str, script: str | Callable[[], str], filename: str) -> None:
+    """An expander holding the Keras script equivalent to the current settings."""
+    with st.expander("Show the code: this setting as a plain Keras script"):
+        try:
+            source = script() if callable(script) else script
+        except ValueError as error:
+            st.warning(f"No script for these settings: {error}")
+            return
+        st.caption("Runs as it is with only TensorFlow and NumPy installed. Copy it with the "
+                   "button at the code's top right, or download it.")
+        st.code(source, language="python", line_numbers=False)
+        st.download_button("Download the script", source, file_name=filename, mime="text/x-python",
+                           key=f"{page}.download_script")
+
+
+def _upload_key(page: str) -> str:
+    return f"{page}.uploaded"
+
+
+def current_model(page: str) -> Any:
+    """The model a page shows: the latest finished training, or a newer uploaded model."""
+    uploaded = st.session_state.get(_upload_key(page))
+    job = current_job(page)
+    trained = trained_model(page)
+    if uploaded is not None and (job is None or uploaded["time"] > job.created):
+        return uploaded["model"]
+    return trained
+
+
+def continue_choice(page: str) -> Any:
+    """A checkbox to train the current model further; returns that model or None (start afresh)."""
+    model = current_model(page)
+    if model is None:
+        return None
+    carry_on = st.checkbox(
+        "Continue training the current model", key=f"{page}.continue",
+        help="Train the model you have (trained here or uploaded) for more epochs instead of a new "
+             "one. It keeps its own layers and optimizer; the sidebar's data and training settings apply.",
+    )
+    return model if carry_on else None
+
+
+def downloads(page: str, config: TrainingConfig, history: dict[str, list[float]] | None) -> None:
+    """Download buttons for the current model, its history and the settings."""
+    model = current_model(page)
+    name = page.replace(" ", "_")
+    columns = st.columns(3)
+    if model is not None:
+        columns[0].download_button(
+            "Download model (.keras)", data=lambda: model_to_bytes(model), file_name=f"{name}.keras",
+            mime="application/zip", key=f"{page}.download_model", on_click="ignore",
+            help="The trained network, weights and optimizer state; upload it again here later.")
+    if history and any(history.values()):
+        columns[1].download_button(
+            "Download history (CSV)", history_to_csv(history), file_name=f"{name}_history.csv",
+            mime="text/csv", key=f"{page}.download_history", on_click="ignore")
+    columns[2].download_button(
+        "Download settings (JSON)", config_to_json(config), file_name=f"{name}_settings.json",
+        mime="application/json", key=f"{page}.download_settings", on_click="ignore")
+
+
+def model_upload(page: str, input_shape: Sequence[int] | None, outputs: int | None) -> None:
+    """A ``.keras`` uploader; a fitting model becomes the page's current model."""
+    upload = st.file_uploader(
+        "Upload a model (.keras) saved from this page", type=["keras"], key=f"{page}.upload",
+        help="Loaded in Keras' safe mode (files carrying code are refused).")
+    if upload is None:
+        return
+    signature = (upload.name, upload.size, upload.file_id)
+    stored = st.session_state.get(_upload_key(page))
+    if stored is not None and stored["signature"] == signature:
+        st.caption(f"Using the uploaded model {upload.name}.")
+        return
+    try:
+        model = model_from_bytes(upload.getvalue(), input_shape, outputs)
+    except ValueError as error:
+        st.error(f"Cannot use {upload.name}: {error}.")
+        return
+    st.session_state[_upload_key(page)] = {"model": model, "time": time.time(), "signature": signature}
+    st.success(f"Loaded {upload.name}: {model.count_params():,} weights. Draw against it below, "
+               "or tick 'Continue training the current model' and press Train.")
