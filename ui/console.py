@@ -58,6 +58,7 @@ def training_console(
     page: str,
     make_job: Callable[[Callable[[], bool]], TrainingJob],
     label: str = "Train",
+    extra: Callable[[Snapshot], None] | None = None,
 ) -> Snapshot | None:
     """Draw the Train button and the live console; start a job when Train is pressed.
 
@@ -66,6 +67,8 @@ def training_console(
         make_job: builds the job (not started) from a ``keep_going`` check; may raise
             ValueError with a plain sentence, which is shown as an error.
         label: the Train button's label; it must start with "Train".
+        extra: draws more of the job's state (e.g. its ``snapshot.extras``) inside the
+            live panel, redrawn with the curves; one fragment costs less than two.
 
     Returns:
         The snapshot of the page's latest job, or None before the first training.
@@ -86,11 +89,11 @@ def training_console(
     job = current_job(page)
     if job is None:
         return None
-    _live_panel(page, job)
+    _live_panel(page, job, extra)
     return job.snapshot()
 
 
-def _live_panel(page: str, job: TrainingJob) -> None:
+def _live_panel(page: str, job: TrainingJob, extra: Callable[[Snapshot], None] | None = None) -> None:
     alive = not job.snapshot().done
 
     @st.fragment(run_every=REDRAW_SECONDS if alive else None)
@@ -105,6 +108,8 @@ def _live_panel(page: str, job: TrainingJob) -> None:
             config={"displayModeBar": False},
         )
         _outcome(snapshot)
+        if extra is not None:
+            extra(snapshot)
         if snapshot.done and not st.session_state.get(f"{page}.job_seen_done"):
             st.session_state[f"{page}.job_seen_done"] = True
             st.rerun()  # the whole page, to show what the trained model can do
