@@ -1,6 +1,69 @@
-"""Convolutional Network (coming soon): convolution, activation and pooling, stage by stage."""
+"""Convolutional Network: convolution -> activation -> pooling on one picture, then a CNN trained live."""
 
 import streamlit as st
 
-st.title("Convolutional Network")
-st.info("Coming soon: filter stages side by side, and a CNN trained live on MNIST.")
+from nn_core.digits import digit_job
+from nn_core.models.cnn import PRESETS
+from ui.canvas import classify_drawing, draw_digit
+from ui.cnn_lab import choose_kernel, choose_picture, show_stages, stage_settings
+from ui.cnn_network import network_settings, show_architecture, show_feature_maps, show_kernels
+from ui.console import trained_model, training_console
+from ui.resources import data_caption, mnist
+from ui.settings import preset_buttons
+
+PAGE = "cnn"
+
+st.title("Convolutional network")
+st.write(
+    "A dense network sees a picture as a long list of pixels and has to learn every pattern again at "
+    "every place. A convolutional network slides *small* filters over the picture instead: the same "
+    "few weights look at every neighbourhood, so a stroke or an edge is found wherever it is. Each "
+    "layer does three things: **convolution** (a weighted sum of each patch of pixels), **activation** "
+    "(a non-linearity such as ReLU, which keeps only positive responses) and **pooling** (shrinking the "
+    "map by keeping each window's strongest or mean response)."
+)
+
+st.header("1. The three stages on one picture")
+st.write(
+    "No training here: the kernel is fixed. The article's kernel, `[[-1,-1,-1],[-1,8,-1],[-1,-1,-1]]`, "
+    "adds eight times a pixel and subtracts its eight neighbours. Where the picture is flat the sum is "
+    "zero; at an edge it is large. Try the others, or type your own."
+)
+picture = choose_picture(PAGE)
+kernel_column, settings_column = st.columns([1, 3])
+with kernel_column:
+    kernel = choose_kernel(PAGE)
+with settings_column:
+    stage_options = stage_settings(PAGE)
+if picture is not None and kernel is not None:
+    show_stages(PAGE, picture, kernel, stage_options)
+
+st.header("2. A CNN trained live on digits")
+st.write(
+    "Now the kernels are not chosen but learned. Each block below is convolution -> activation -> 2x2 "
+    "pooling with many filters; the last block's maps are flattened and a dense layer names the digit. "
+    "Change the settings in the sidebar and press **Train**."
+)
+data = mnist()
+data_caption(data)
+st.sidebar.header("Network settings")
+preset_buttons(PAGE, PRESETS)
+config = network_settings(PAGE, len(data.x_train))
+show_architecture(config)
+
+snapshot = training_console(PAGE, lambda keep_going: digit_job(config, data, keep_going=keep_going))
+model = trained_model(PAGE)
+if model is None:
+    if snapshot is None:
+        st.info("Press **Train** to train the network with the settings in the sidebar (about 15-30 seconds "
+                "with the defaults; the **Fast demo** preset takes a few).")
+else:
+    show_kernels(PAGE, model)
+    st.subheader("Draw a digit")
+    canvas_column, result_column = st.columns([1, 2])
+    with canvas_column:
+        drawing = draw_digit(PAGE)
+    with result_column:
+        classified = classify_drawing(PAGE, model, drawing)
+    if classified is not None:
+        show_feature_maps(PAGE, model, classified[0])
