@@ -63,7 +63,8 @@ def unfolded_network(
 
     def box(x: float, y: float, label: str, colour: str, hover: str) -> None:
         shapes.append({"type": "rect", "x0": x - width / 2, "x1": x + width / 2, "y0": y - height / 2,
-                       "y1": y + height / 2, "fillcolor": colour, "line": {"color": "#888", "width": 1}})
+                       "y1": y + height / 2, "fillcolor": colour, "line": {"color": "#888", "width": 1},
+                       "layer": "below"})
         figure.add_trace(go.Scatter(x=[x], y=[y], mode="text", text=[label], hovertext=[hover],
                                     hoverinfo="text", showlegend=False, textfont={"size": 12}))
 
@@ -71,9 +72,11 @@ def unfolded_network(
         notes.append({"x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x",
                       "ayref": "y", "showarrow": True, "arrowhead": 2, "arrowsize": 1, "arrowwidth": 1.3,
                       "arrowcolor": ARROW_COLOUR, "text": ""})
-        if label:
-            notes.append({"x": (x0 + x1) / 2, "y": (y0 + y1) / 2, "text": label, "showarrow": False,
-                          "font": {"size": 10, "color": "#444"}, "bgcolor": "rgba(255,255,255,0.8)"})
+        if label:  # beside a vertical arrow, above a horizontal one
+            vertical = x0 == x1
+            notes.append({"x": (x0 + x1) / 2 + (0.06 if vertical else 0), "y": (y0 + y1) / 2 + (0 if vertical else 0.16),
+                          "text": label, "showarrow": False, "xanchor": "left" if vertical else "center",
+                          "font": {"size": 11, "color": "#444"}})
 
     encoded = f"one-hot {vocab_size}" if encoding == "one-hot" else "embedding"
     columns = list(range(len(steps)))

@@ -7,7 +7,7 @@ text with the trained model (the vocabulary, the start text, notes for the user)
 
 After each epoch the job writes a short sample with the model as it is then, so a
 student watches the noise turn into words. Samples are kept in the job's
-``snapshot.extras`` as ``{"epoch", "sample"}`` dicts.
+``snapshot.extras`` as ``{"epoch", "start", "sample"}`` dicts.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def _epoch_sampler(run_holder: list[TextRun], epochs: int) -> Callable[[Any, int
             return None
         generation = generator.generate(run.start, SAMPLE_LENGTH, (SAMPLE_TEMPERATURE,), seed=run.config.seed)[0]
         last[0] = time.perf_counter()
-        return {"epoch": epoch + 1, "sample": generation.text}
+        return {"epoch": epoch + 1, "start": run.start, "sample": generation.text}
 
     return after_epoch
 

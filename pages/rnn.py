@@ -6,7 +6,7 @@ from nn_core.models.rnn import PRESETS, RNNConfig
 from nn_core.rnn_training import text_training
 from nn_core.text import SAMPLES, TextError
 from ui.console import current_job, trained_model, training_console
-from ui.rnn_generation import epoch_samples, generation_section, training_summary
+from ui.rnn_generation import generation_section, latest_sample, sample_history, training_summary
 from ui.rnn_lesson import introduction, unfolding
 from ui.rnn_text import choose_text
 from ui.settings import preset_buttons, settings_panel
@@ -66,11 +66,11 @@ def make_job(keep_going):
 st.header("3. Training")
 st.write("Training shows every window of the text to the network, epoch after epoch. Below the "
          "curves, a sample of its writing after each epoch.")
-snapshot = training_console(PAGE, make_job)
+snapshot = training_console(PAGE, make_job, extra=latest_sample)
 run = st.session_state.get(f"{PAGE}.run")
 if run is not None and run.job is current_job(PAGE):
-    epoch_samples(PAGE, run)
     if trained_model(PAGE) is not None:
+        sample_history(run)
         training_summary(run)
         if run.config != config:
             changed = ", ".join(run.config.differences(config))

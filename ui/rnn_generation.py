@@ -1,4 +1,4 @@
-"""The recurrent page's outputs: epoch-by-epoch samples while training, then generation."""
+"""The recurrent page's outputs: a sample after each epoch while training, then generation."""
 
 from __future__ import annotations
 
@@ -8,34 +8,32 @@ from nn_core import figures_rnn
 from nn_core.rnn_training import SAMPLE_TEMPERATURE, TextRun
 from nn_core.text import MAX_TEMPERATURE, reshape_probabilities, visible
 from nn_core.text_generation import clean_start
+from nn_core.training import Snapshot
 
 SIDE_BY_SIDE = (0.0, 0.5, 1.0, 1.5)  # temperatures compared in columns
 HEATMAP_STEPS = 120  # the hidden-state heatmap shows at most this many characters
-REDRAW_SECONDS = 1.0
 
 
-def epoch_samples(page: str, run: TextRun) -> None:
-    """The latest epoch's sample, redrawn live while training runs, then every sample."""
-    alive = not run.job.snapshot().done
+def latest_sample(snapshot: Snapshot) -> None:
+    """The latest epoch's sample; the training console redraws it live."""
+    if not snapshot.extras:
+        if not snapshot.done:
+            st.caption("A sample of the network's writing appears here after the first epoch.")
+        return
+    latest = snapshot.extras[-1]
+    st.markdown(f"**Sample after epoch {latest['epoch']}** (temperature {SAMPLE_TEMPERATURE:g}, "
+                f"starting from {latest['start']!r}):")
+    st.code(latest["sample"], language=None, wrap_lines=True)
 
-    @st.fragment(run_every=REDRAW_SECONDS if alive else None)
-    def panel() -> None:
-        snapshot = run.job.snapshot()
-        if not snapshot.extras:
-            if not snapshot.done:
-                st.caption("A sample of generated text appears here after the first epoch.")
-            return
-        latest = snapshot.extras[-1]
-        st.markdown(f"**Sample after epoch {latest['epoch']}** (temperature {SAMPLE_TEMPERATURE:g}, "
-                    f"starting from {latest['sample'][:len(run.start)]!r}):")
-        st.code(latest["sample"], language=None, wrap_lines=True)
-        if snapshot.done and len(snapshot.extras) > 1:
-            with st.expander(f"Every sample, epoch by epoch ({len(snapshot.extras)})"):
-                st.dataframe({"epoch": [extra["epoch"] for extra in snapshot.extras],
-                              "sample": [extra["sample"] for extra in snapshot.extras]},
-                             hide_index=True, width="stretch")
 
-    panel()
+def sample_history(run: TextRun) -> None:
+    """Every epoch's sample, once training is over: from noise to words."""
+    extras = run.job.snapshot().extras
+    if len(extras) > 1:
+        with st.expander(f"Every sample, epoch by epoch ({len(extras)})"):
+            st.dataframe({"epoch": [extra["epoch"] for extra in extras],
+                          "sample": [extra["sample"] for extra in extras]},
+                         hide_index=True, width="stretch")
 
 
 def training_summary(run: TextRun) -> None:
