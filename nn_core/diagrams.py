@@ -141,9 +141,11 @@ def per_digit_accuracy(accuracy: Sequence[float]) -> go.Figure:
     figure = go.Figure(go.Bar(x=labels, y=values, marker_color=colours,
                               text=[f"{value:.0%}" if np.isfinite(value) else "" for value in values],
                               textposition="outside"))
-    low = float(np.nanmin(values)) if np.isfinite(values).any() else 0.0
+    low = max(0.0, (float(np.nanmin(values)) if np.isfinite(values).any() else 0.0) - 0.1)
+    step = 0.05 if low >= 0.6 else 0.1
+    ticks = [tick for tick in np.arange(0.0, 1.0 + 1e-9, step) if tick >= low - 1e-9]  # none past 100%
     figure.update_layout(height=300, xaxis={"type": "category", "title": "digit"},
-                         yaxis={"title": "read right", "range": [max(0.0, low - 0.1), 1.08], "tickformat": ".0%"},
+                         yaxis={"title": "read right", "range": [low, 1.08], "tickvals": ticks, "tickformat": ".0%"},
                          margin={"l": 50, "r": 10, "t": 10, "b": 40})
     return figure
 

@@ -109,9 +109,9 @@ if snapshot is not None and snapshot.done and snapshot.extras:
 if snapshot is not None and snapshot.done and snapshot.epoch > 0:
     gap = snapshot.history["accuracy"][-1] - snapshot.history["val_accuracy"][-1]  # NaN without validation
     if math.isfinite(gap) and gap > 0.02:
-        st.warning(f"Training accuracy ends {gap:.1%} above validation accuracy: the network is starting to "
-                   "memorise its training digits (overfitting). Dropout, L2 weight decay or early stopping "
-                   "push back.")
+        st.warning(f"Training accuracy ends {100 * gap:.1f} percentage points above validation accuracy: the "
+                   "network is starting to memorise its training digits (overfitting). Dropout, L2 weight decay "
+                   "or early stopping push back.")
 
 model = trained_model(PAGE)
 if model is None:

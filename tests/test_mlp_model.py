@@ -58,6 +58,7 @@ def test_article_preset_is_the_articles_model_exactly():
     assert float(model.optimizer.learning_rate) == pytest.approx(0.001)
     assert model.loss == "sparse_categorical_crossentropy"
     assert (config.batch_size, config.validation_split, config.epochs) == (2000, 0.2, 10)
+    assert config.train_samples == 60_000  # every MNIST training digit (the slider caps it to those loaded)
     assert not config.early_stopping
 
 

@@ -33,10 +33,12 @@ def test_layer_count_changes_the_per_layer_controls():
     units, activations = _layer_widgets(app)
     assert [w.value for w in units] == [256, 128, 64]  # a new layer starts at half the one before
     assert len(activations) == 3 and not app.exception
-    assert _metric(app, "Parameters to learn") == f"{MLPConfig(hidden_units=(256, 128, 64), activations=('relu',) * 3).parameter_count():,}"
+    three = MLPConfig(hidden_units=(256, 128, 64), activations=("relu",) * 3)
+    assert _metric(app, "Parameters to learn") == f"{three.parameter_count():,}"
     app.sidebar.select_slider(key="mlp.layer.hidden_units.2").set_value(16)
     app.sidebar.selectbox(key="mlp.layer.activations.2").set_value("tanh").run()
-    assert app.query_params["hidden_units"] == ["256,128,16"] or app.query_params["hidden_units"] == "256,128,16"
+    assert app.query_params["hidden_units"] in ("256,128,16", ["256,128,16"])  # the link follows the layers
+    assert app.query_params["activations"] in ("relu,relu,tanh", ["relu,relu,tanh"])
     app.sidebar.slider(key="mlp.setting.layer_count").set_value(1).run()
     units, activations = _layer_widgets(app)
     assert len(units) == 1 and len(activations) == 1
@@ -45,7 +47,9 @@ def test_layer_count_changes_the_per_layer_controls():
 
 def test_article_preset_sets_the_articles_network_and_says_why_it_learns_little():
     app = open_page(PAGE_PATH)
+    app.sidebar.slider(key="mlp.setting.layer_count").set_value(3).run()
     button(app, "As in the article").click().run()
+    assert app.sidebar.slider(key="mlp.setting.layer_count").value == 2  # the preset resets the layers too
     units, activations = _layer_widgets(app)
     assert [w.value for w in units] == [256, 128]
     assert [w.value for w in activations] == ["sigmoid", "sigmoid"]

@@ -88,7 +88,8 @@ def run_history_section(page: str, always_show: Sequence[str] = ()) -> None:
         return
     st.caption(f"The latest {history.capacity} runs of this session, with the settings that differ between "
                "them. Test accuracy is in %.")
-    st.dataframe(comparison_rows(list(history), always_show), hide_index=True)
+    rows = comparison_rows(list(history), always_show)
+    st.dataframe([{name.replace("_", " "): value for name, value in row.items()} for row in rows], hide_index=True)
     key = _selection_key(page)
     names = history.names
     if key in st.session_state:  # runs dropped from the history cannot stay chosen
