@@ -74,9 +74,9 @@ def unfolded_network(
                       "arrowcolor": ARROW_COLOUR, "text": ""})
         if label:  # beside a vertical arrow, above a horizontal one
             vertical = x0 == x1
-            notes.append({"x": (x0 + x1) / 2 + (0.06 if vertical else 0), "y": (y0 + y1) / 2 + (0 if vertical else 0.16),
-                          "text": label, "showarrow": False, "xanchor": "left" if vertical else "center",
-                          "font": {"size": 11, "color": "#444"}})
+            notes.append({"x": (x0 + x1) / 2 + (0.06 if vertical else 0),
+                          "y": (y0 + y1) / 2 + (0 if vertical else 0.34), "text": label, "showarrow": False,
+                          "xanchor": "left" if vertical else "center", "font": {"size": 11, "color": "#444"}})
 
     encoded = f"one-hot {vocab_size}" if encoding == "one-hot" else "embedding"
     columns = list(range(len(steps)))
@@ -89,10 +89,10 @@ def unfolded_network(
         char = visible(window[step]) if window and len(window) == sequence_length else "?"
         box(column, 0, f"x{step + 1} '{char}'", INPUT_COLOUR, f"step {step + 1}: character '{char}' as {encoded}")
         for layer in range(1, layers + 1):
-            box(column, layer, f"h{step + 1}" + (f" (layer {layer})" if layers > 1 else ""), STATE_COLOUR,
+            box(column, layer, f"h{step + 1}", STATE_COLOUR,
                 f"hidden state of layer {layer} after step {step + 1}: {units} numbers")
             arrow(column, layer - 1 + height / 2, column, layer - height / 2,
-                  ("W_xh" if layer == 1 else "W") if column == 0 else "")
+                  "W_xh" if column == 0 else "")
             previous = column - 1
             if previous >= 0 and steps[previous] is not None:
                 arrow(previous + width / 2, layer, column - width / 2, layer, "W_hh" if previous == 0 else "")

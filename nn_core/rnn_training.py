@@ -93,9 +93,12 @@ def _epoch_sampler(run_holder: list[TextRun], epochs: int) -> Callable[[Any, int
         generator = run.generator()
         if generator is None:
             return None
-        generation = generator.generate(run.start, SAMPLE_LENGTH, (SAMPLE_TEMPERATURE,), seed=run.config.seed)[0]
+        try:
+            sample = generator.generate(run.start, SAMPLE_LENGTH, (SAMPLE_TEMPERATURE,), seed=run.config.seed)[0].text
+        except Exception as error:  # a sample that fails must not end the training
+            sample = f"(no sample this epoch: {error})"
         last[0] = time.perf_counter()
-        return {"epoch": epoch + 1, "start": run.start, "sample": generation.text}
+        return {"epoch": epoch + 1, "start": run.start, "sample": sample}
 
     return after_epoch
 

@@ -190,6 +190,7 @@ class Vocabulary:
     """The distinct characters of a text, sorted by Unicode code point, and their indices."""
 
     characters: tuple[str, ...]
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(set(self.characters)) != len(self.characters):
@@ -208,18 +209,18 @@ class Vocabulary:
 
     def index(self, char: str) -> int:
         """The index of one character (KeyError if unknown)."""
-        return self._index[char]  # type: ignore[attr-defined]
+        return self._index[char]
 
     def unknown(self, text: str) -> list[str]:
         """The distinct characters of ``text`` not in the vocabulary, in order of appearance."""
-        return list(dict.fromkeys(char for char in text if char not in self._index))  # type: ignore[attr-defined]
+        return list(dict.fromkeys(char for char in text if char not in self._index))
 
     def encode(self, text: str) -> np.ndarray:
         """``text`` as indices, shape (len(text),) int32; every character must be known."""
         unknown = self.unknown(text)
         if unknown:
             raise ValueError(f"characters not in the vocabulary: {', '.join(map(repr, unknown))}")
-        return np.fromiter((self._index[char] for char in text), dtype=np.int32, count=len(text))  # type: ignore[attr-defined]
+        return np.fromiter((self._index[char] for char in text), dtype=np.int32, count=len(text))
 
     def decode(self, indices: Sequence[int] | np.ndarray) -> str:
         """Indices back to text."""

@@ -173,7 +173,8 @@ class TextGenerator:
         if first is None:  # length 0: still say what comes next
             hidden, probabilities = self.step(window)
             first, hidden_states = probabilities.astype(np.float64), [hidden[:, :0]]
-        stacked = np.stack(hidden_states, axis=1) if length else np.zeros((rows, 0, hidden.shape[-1]))  # (k, length, units)
+        # (k, length, units): one state per generated character and row.
+        stacked = np.stack(hidden_states, axis=1) if length else np.zeros((rows, 0, hidden.shape[-1]))
         seconds = time.perf_counter() - started
         return [
             Generation(start, self.vocabulary.decode(new[row]), float(temperatures[row]),

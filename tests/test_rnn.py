@@ -5,10 +5,11 @@ import time
 import numpy as np
 import pytest
 
+from nn_core.figures_rnn import hidden_state_heatmap, next_character_bars, unfolded_network
 from nn_core.models import RNNConfig, build_text_model
 from nn_core.models.rnn import PRESETS
 from nn_core.rnn_training import default_start, text_training
-from nn_core.text import TextError, Vocabulary, sample_text
+from nn_core.text import TextError, Vocabulary, reshape_probabilities, sample_text
 from nn_core.text_generation import TextGenerator, clean_start
 
 
@@ -169,3 +170,29 @@ def test_default_start_is_the_samples_or_the_texts_opening():
     long_start = default_start(fables, 32, "fables")
     assert len(long_start) == 32 and long_start.startswith("A hungry fox") and long_start in fables
     assert default_start("just some pasted words", 3) == "just some pa"
+
+
+def test_unfolded_drawing_has_a_column_per_step_and_a_gap_for_long_windows():
+    short = unfolded_network(3, "SimpleRNN", 50, 1, 19, "one-hot", "Thi")
+    boxes = [shape for shape in short.layout.shapes if shape.type == "rect"]
+    assert len(boxes) == 3 + 3 + 1 + 1  # inputs, states, the zero state, the softmax
+    labels = [trace.text[0] for trace in short.data]
+    assert "x1 'T'" in labels and "h3" in labels and "softmax 19" in labels
+    long = unfolded_network(32, "LSTM", 128, 2, 54, "embedding", None)
+    boxes = [shape for shape in long.layout.shapes if shape.type == "rect"]
+    assert len(boxes) == 7 * (1 + 2) + 2 + 1  # 7 drawn steps of 32, two layers
+    labels = [trace.text[0] for trace in long.data]
+    assert "x32 '?'" in labels and "···" in labels and "x5 '?'" not in labels
+
+
+def test_hidden_state_heatmap_is_units_by_characters():
+    figure = hidden_state_heatmap(np.arange(12.0).reshape(4, 3), "ab c")  # 4 steps, 3 units
+    assert np.asarray(figure.data[0].z).shape == (3, 4)
+    assert list(figure.layout.xaxis.ticktext) == ["a", "b", "␣", "c"]
+
+
+def test_next_character_bars_put_the_most_likely_first():
+    p = np.array([0.1, 0.6, 0.3])
+    figure = next_character_bars(p, ("a", "b", " "), reshape_probabilities(p, 0.5), 0.5)
+    assert list(figure.data[0].x) == ["'b'", "'␣'", "'a'"]
+    np.testing.assert_allclose(figure.data[1].y, reshape_probabilities(p, 0.5)[[1, 2, 0]])

@@ -28,8 +28,9 @@ def test_windows_match_the_articles_loop():
     sequence_length = 3
     inputs, targets = make_windows(vocabulary.encode(text), sequence_length)
     # The article's loop, written out.
-    expected_x = [[vocabulary.index(c) for c in text[i:i + sequence_length]] for i in range(len(text) - sequence_length)]
-    expected_y = [vocabulary.index(text[i + sequence_length]) for i in range(len(text) - sequence_length)]
+    starts = range(len(text) - sequence_length)
+    expected_x = [[vocabulary.index(c) for c in text[i:i + sequence_length]] for i in starts]
+    expected_y = [vocabulary.index(text[i + sequence_length]) for i in starts]
     np.testing.assert_array_equal(inputs, expected_x)
     np.testing.assert_array_equal(targets, expected_y)
     assert inputs.shape == (50, 3) and inputs.dtype == np.int32

@@ -75,8 +75,9 @@ def generation_section(page: str, run: TextRun) -> None:
     start, dropped = clean_start(start_typed, run.vocabulary)
     if dropped:
         listed = ", ".join(f"'{visible(char)}'" for char in dropped)
-        st.warning(f"The network never saw {listed} in its training text, so {'they were' if len(dropped) > 1 else 'it was'} "
-                   f"dropped from the start text: it continues from {start!r}.")
+        were = "they were" if len(dropped) > 1 else "it was"
+        st.warning(f"The network never saw {listed} in its training text, so {were} dropped from the start "
+                   f"text: it continues from {start!r}.")
     if len(start) < config.sequence_length:
         st.warning(f"The start text needs at least {config.sequence_length} characters that the network knows "
                    f"(it reads {config.sequence_length} at a time); it has {len(start)}. "
