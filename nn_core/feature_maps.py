@@ -10,6 +10,7 @@ learned.
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,8 +23,10 @@ if TYPE_CHECKING:
     import keras
 
 _STAGE_NAME = re.compile(rf"^({'|'.join(STAGES)})_(\d+)$")
-# One sub-model per trained model, built on first use and dropped with the model.
+# One sub-model per trained model, built on first use and dropped with the model. Every
+# session of a server may read it, hence the lock.
 _SUB_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SUB_MODELS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -68,20 +71,22 @@ def stage_layers(model: keras.Model) -> list[keras.layers.Layer]:
 
 
 def _sub_model(model: keras.Model) -> keras.Model:
+    """A model from the digit to the outputs of every stage layer, sharing ``model``'s weights."""
     import keras
 
-    try:
-        return _SUB_MODELS[model]
-    except (KeyError, TypeError):
-        pass
-    layers = stage_layers(model)
-    sub_model = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers],
-                            name=f"{model.name}_stages")
-    try:
-        _SUB_MODELS[model] = sub_model
-    except TypeError:  # a model that cannot be weakly referenced is simply not cached
-        pass
-    return sub_model
+    with _SUB_MODELS_LOCK:
+        try:
+            return _SUB_MODELS[model]
+        except (KeyError, TypeError):
+            pass
+        layers = stage_layers(model)
+        sub_model = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers],
+                                name=f"{model.name}_stages")
+        try:
+            _SUB_MODELS[model] = sub_model
+        except TypeError:  # a model that cannot be weakly referenced is simply not cached
+            pass
+        return sub_model
 
 
 def layer_maps(model: keras.Model, image: np.ndarray) -> list[LayerMaps]:

@@ -34,7 +34,8 @@ MIN_DISPLAY_SIDE = 256  # small pictures are enlarged (pixel by pixel) to at lea
 def _lookup_table(scale: list, size: int) -> np.ndarray:
     """(size, 3) uint8 colours of a Plotly colour scale, its low end first."""
     colours = plotly.colors.sample_colorscale(scale, list(np.linspace(0.0, 1.0, size)))
-    return np.array([plotly.colors.unlabel_rgb(colour) for colour in colours], dtype=np.float64).round().astype(np.uint8)
+    rgb = np.array([plotly.colors.unlabel_rgb(colour) for colour in colours], dtype=np.float64)  # (size, 3)
+    return rgb.round().astype(np.uint8)
 
 
 # An odd number of diverging colours, so that zero falls exactly on the middle one (black).
@@ -140,7 +141,8 @@ def arithmetic_figure(arithmetic: PixelArithmetic) -> go.Figure:
     patch_text = [[f"{value:.2f}" if inside else "pad 0" for value, inside in zip(row, inside_row)]
                   for row, inside_row in zip(arithmetic.patch, arithmetic.inside)]
     kernel_text = [[f"{value:.3g}" for value in row] for row in arithmetic.kernel]
-    product_text = [[f"{value:.2f}" for value in row] for row in arithmetic.products]
+    product_text = [[f"{round(float(value), 2) + 0.0:.2f}" for value in row]  # + 0.0: no "-0.00"
+                    for row in arithmetic.products]
     grids = ((arithmetic.patch, patch_text, "grey"), (arithmetic.kernel, kernel_text, "diverging"),
              (arithmetic.products, product_text, "diverging"))
     for column, (grid, text, scale) in enumerate(grids, start=1):

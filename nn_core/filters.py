@@ -342,7 +342,7 @@ class PixelArithmetic:
     def equation(self, digits: int = 2) -> str:
         """The sum written out, e.g. "(-1 × 0.20) + (8 × 0.75) + ... = 3.10"."""
         terms = [f"({k:g} × {p:.{digits}f})" for k, p in zip(self.kernel.ravel(), self.patch.ravel())]
-        return " + ".join(terms) + f" = {self.total:.{digits}f}"
+        return " + ".join(terms) + f" = {round(self.total, digits) + 0.0:.{digits}f}"  # + 0.0: no "-0.00"
 
 
 def pixel_arithmetic(

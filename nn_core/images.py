@@ -112,17 +112,18 @@ def load_image(data: bytes, name: str = "upload", max_side: int = MAX_SIDE,
                              "saving it again or upload another picture.") from None
         except MemoryError:
             raise ImageError(f"{name} is too large to decode here.") from None
-        file_format, original = image.format or "image", image.size
+        file_format = image.format or "image"
         try:
             image = ImageOps.exif_transpose(image)  # photos from phones stand upright
         except Exception:  # a broken EXIF block only costs the rotation
             pass
         pixels, grey_notes = to_greyscale(image)
     notes += grey_notes
-    pixels, size_note = cap_size(pixels, max_side)
+    # The JPEG draft may already have shrunk the picture: the note names the file's own size.
+    pixels, size_note = cap_size(pixels, max_side, original=(height, width))
     if size_note:
         notes.append(size_note)
-    source = f"{name} ({file_format}, {original[1]}x{original[0]})"  # height x width, as the maps' shapes
+    source = f"{name} ({file_format}, {height}x{width})"  # height x width, as the maps' shapes
     return LoadedImage(pixels, source, tuple(notes))
 
 
@@ -172,27 +173,31 @@ def to_greyscale(image: Image.Image) -> tuple[np.ndarray, list[str]]:
     return np.asarray(grey, dtype=np.float32) / 255.0, notes  # (H, W)
 
 
-def cap_size(pixels: np.ndarray, max_side: int = MAX_SIDE) -> tuple[np.ndarray, str]:
+def cap_size(pixels: np.ndarray, max_side: int = MAX_SIDE,
+             original: tuple[int, int] | None = None) -> tuple[np.ndarray, str]:
     """Scale a picture down (keeping its aspect ratio) so that its longer side fits.
 
     Args:
         pixels: (H, W) float32 in [0, 1].
         max_side: the largest side allowed.
+        original: (height, width) of the file, when the decoder already shrank it.
 
     Returns:
         (pixels, note): the picture, unchanged if it fits, and a sentence saying what was
         done ("" when nothing was).
     """
-    height, width = pixels.shape
+    height, width = original or pixels.shape
     if max(height, width) <= max_side:
         return pixels, ""
     scale = max_side / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))  # PIL: (w, h)
-    resized = Image.fromarray(np.asarray(pixels, np.float32), mode="F").resize(size, Image.Resampling.LANCZOS)
+    if pixels.shape != (size[1], size[0]):
+        image = Image.fromarray(np.asarray(pixels, np.float32), mode="F")
+        # Lanczos rings slightly past the original range near sharp edges.
+        pixels = np.clip(np.asarray(image.resize(size, Image.Resampling.LANCZOS), np.float32), 0.0, 1.0)
     note = (f"Scaled down from {height}x{width} to {size[1]}x{size[0]} (height x width): the lab works on "
             f"at most {max_side} pixels a side, for speed.")
-    # Lanczos rings slightly past the original range near sharp edges.
-    return np.clip(np.asarray(resized, np.float32), 0.0, 1.0), note
+    return pixels, note
 
 
 def sample_image(size: int = SAMPLE_SIZE) -> LoadedImage:

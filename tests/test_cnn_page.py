@@ -3,7 +3,6 @@
 import base64
 import io
 
-import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -19,16 +18,13 @@ def lab(app, name):
     return app.selectbox(key=f"cnn.lab.{name}")
 
 
-def images(app):
-    return [element for element in app.main if type(element).__name__ == "Image"] or _nested_images(app.main)
-
-
-def _nested_images(node):
+def images(node) -> list:
+    """Every st.image under ``node``, however deep in columns and containers."""
     found = []
     for child in getattr(node, "children", {}).values():
         if type(child).__name__ == "Image":
             found.append(child)
-        found += _nested_images(child)
+        found += images(child)
     return found
 
 
@@ -37,7 +33,7 @@ def test_the_lab_shows_the_articles_stages_side_by_side():
     assert not app.exception
     shown = texts(app)
     assert "300x300x1 -> 300x300x1 -> 300x300x1 -> 150x150x1" in shown
-    assert len(_nested_images(app.main)) == 4
+    assert len(images(app.main)) == 4
     assert lab(app, "kernel").value == "Edge detector (the article's)"
     assert "Input patch" in str(app.get("plotly_chart")[0].proto.spec)
 
@@ -72,7 +68,7 @@ def test_nonsense_in_a_custom_kernel_gives_a_plain_message():
     app.text_area(key="cnn.lab.custom").set_value("1 2 3\n4 banana 6\n7 8 9").run()
     assert not app.exception
     assert any("This kernel cannot be used" in error.value and "banana" in error.value for error in app.error)
-    assert len(_nested_images(app.main)) == 0
+    assert len(images(app.main)) == 0
     five = "\n".join(["1 1 1 1 1"] * 5)
     app.text_area(key="cnn.lab.custom").set_value(five)
     lab(app, "padding").set_value("valid").run()

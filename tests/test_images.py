@@ -179,3 +179,14 @@ def test_canvas_image_is_the_ink_at_full_size():
     picture = canvas_image(rgba)
     assert picture.pixels.shape == (280, 280)
     assert picture.pixels[140, 140] == pytest.approx(1.0) and picture.pixels[10, 10] == 0.0
+
+
+def test_a_large_jpeg_is_decoded_small_and_reports_its_own_size():
+    # The JPEG decoder shrinks by 2 as it reads (600x800, still over the cap); the notes
+    # and the source give the file's size, not the decoder's.
+    data = encode(Image.fromarray(gradient(1200, 1600)).convert("RGB"), "JPEG")
+    picture = load_image(data, "photo.jpg")
+    assert picture.pixels.shape == (384, 512)
+    assert "JPEG, 1200x1600" in picture.source
+    assert any("from 1200x1600 to 384x512" in note for note in picture.notes)
+    assert picture.pixels[:, :20].mean() < 0.1 and picture.pixels[:, -20:].mean() > 0.9

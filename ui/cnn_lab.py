@@ -51,6 +51,7 @@ def choose_picture(page: str) -> LoadedImage | None:
         except ImageError as error:
             st.error(str(error))
             return None
+    st.caption("Draw with the mouse:")  # room for the canvas's toolbar, which floats above it
     drawing = draw_digit(f"{page}.lab")
     try:
         picture = canvas_image(drawing) if drawing is not None else None
@@ -142,8 +143,8 @@ def show_stages(page: str, picture: LoadedImage, kernel: np.ndarray, settings: d
     st.plotly_chart(arithmetic_figure(arithmetic), key=f"{page}.lab.arithmetic", config={"displayModeBar": False})
     size = kernel.shape[0]
     st.write(f"The kernel's {size}x{size} window starts at row {arithmetic.top}, column {arithmetic.left} of the "
-             "picture (the small green box; cells outside the picture are the zero padding). Each picture value is multiplied by "
-             "the kernel number over it, and the products are added up:")
+             "picture (the small green box; cells outside the picture are the zero padding). Each picture value "
+             "is multiplied by the kernel number over it, and the products are added up:")
     st.code(arithmetic.equation(), language=None, wrap_lines=True)
     activation = f"{filters.ACTIVATIONS[settings['activation']]}: {filters.ACTIVATION_FORMULAS[settings['activation']]}"
     st.write(f"The activation then turns **{arithmetic.total:.3f}** into **{arithmetic.activated:.3f}** "
@@ -181,8 +182,9 @@ def _stage_pictures(stages: filters.Stages, arithmetic: filters.PixelArithmetic,
         if name != "Original":
             caption += f" · {float(values.min()):.2f} to {float(values.max()):.2f}"
         column.image(rgb, caption=caption, width="stretch")
-    st.caption(f"Picture: {source}. In the maps {COLOUR_KEY}, each map on its own scale symmetric about "
-               "zero: what ReLU removes is the blue. The green boxes mark the pixel explained below.")
+    st.caption(f"Picture: {source}, in greyscale (the lab takes at most {MAX_SIDE} pixels a side). In the maps "
+               f"{COLOUR_KEY}, each map on its own scale symmetric about zero: what ReLU removes is the blue. "
+               "The green boxes mark the pixel explained below.")
 
 
 def _mark(rgb: np.ndarray, top: int, left: int, side: int) -> np.ndarray:
