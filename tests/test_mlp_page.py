@@ -65,6 +65,8 @@ def test_link_sets_the_layers_and_a_bad_link_warns():
     units, activations = _layer_widgets(app)
     assert [w.value for w in units] == [64, 32, 16]
     assert [w.value for w in activations] == ["tanh", "relu", "sigmoid"]
+    between = open_page(PAGE_PATH, {"hidden_units": "100,30", "activations": "relu,elu"})
+    assert [w.value for w in _layer_widgets(between)[0]] == [100, 30]  # widths between the slider's steps
     bad = open_page(PAGE_PATH, {"hidden_units": "64,32", "activations": "relu"})
     assert any("Ignored" in w.value for w in bad.sidebar.warning) and not bad.exception
     assert [w.value for w in _layer_widgets(bad)[0]] == [256, 128]
