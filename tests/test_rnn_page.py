@@ -73,3 +73,10 @@ def test_presets_set_the_widgets():
     assert app.sidebar.selectbox(key="rnn.setting.cell").value == "SimpleRNN"
     assert app.sidebar.slider(key="rnn.setting.sequence_length").value == 3
     assert not app.exception
+
+
+def test_a_very_long_pasted_text_is_cut_and_the_user_told():
+    app = choose_source(open_page(PAGE), "paste")
+    app.text_area(key="rnn.pasted").set_value("to be or not " * 20_000).run()  # 260,000 characters
+    assert "only the first 200,000 are used" in messages(app, "warning") and not app.exception
+    assert "Vocabulary: 8 characters" in texts(app)
