@@ -138,7 +138,7 @@ history = model.fit(
     y_train,
     epochs={epochs},
     batch_size={batch_size},
-    validation_data=(prepare(x_val), y_val) if len(x_val) else None,
+    validation_data=(prepare(x_val), y_val) if len(x_val) else None,{callbacks}
 )
 loss, accuracy = model.evaluate(prepare(x_test), y_test, verbose=0)
 print(f"Accuracy on the {{len(x_test)}} test digits: {{accuracy:.1%}}")
@@ -165,5 +165,14 @@ def digit_script(config: TrainingConfig, title: str) -> str:
         input_shape=repr(tuple(config.input_shape)),  # type: ignore[attr-defined]
         model=model_code(model),
         optimizer=optimizer_code(config), loss=config.loss,
-        epochs=config.epochs, batch_size=config.batch_size,
+        epochs=config.epochs, batch_size=config.batch_size, callbacks=_callbacks_code(config),
     )
+
+
+def _callbacks_code(config: TrainingConfig) -> str:
+    """The ``callbacks=[...]`` argument for settings that need one (early stopping)."""
+    if not getattr(config, "early_stopping", False):
+        return ""
+    return ("\n    # Stop when the validation loss has not improved for a while; keep the best weights."
+            "\n    callbacks=[keras.callbacks.EarlyStopping(monitor=\"val_loss\", "
+            f"patience={config.patience}, restore_best_weights=True)],")

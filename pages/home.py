@@ -61,7 +61,7 @@ for start in range(0, len(LESSONS), 2):
             if kind == "text":
                 st.code("T h i  ->  s\nh i s  ->  ' '\ni s ' ' ->  i", language=None)
             else:
-                st.image(picture(kind), clamp=True, use_container_width=True)
+                st.image(picture(kind), clamp=True, width="stretch")
             st.write(text)
             st.page_link(path, label=f"Open {title}", icon=":material/arrow_forward:")
 

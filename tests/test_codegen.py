@@ -24,6 +24,7 @@ def run_script(source: str, tmp_path) -> str:
 @pytest.mark.parametrize("config", [
     PerceptronConfig(epochs=1, train_samples=500),
     MLPConfig(epochs=1, train_samples=500, batch_size=64),
+    MLPConfig(epochs=2, train_samples=500, batch_size=64, early_stopping=True, patience=1),
     CNNConfig(epochs=1, train_samples=300, batch_size=64),
 ])
 def test_generated_digit_script_trains(config, tmp_path):

@@ -122,4 +122,4 @@ def preset_buttons(page: str, presets: Mapping[str, TrainingConfig], container: 
     container.caption("Presets")
     for name, preset in presets.items():
         container.button(name, key=f"{page}.preset.{name}", on_click=apply_config, args=(page, preset),
-                         use_container_width=True)
+                         width="stretch")

@@ -205,7 +205,7 @@ class EarlyStopping:
 
 
 def mlp_job(
-    config: MLPConfig, data: MnistData, keep_going: Callable[[], bool] | None = None
+    config: MLPConfig, data: MnistData, keep_going: Callable[[], bool] | None = None, model: Any = None
 ) -> TrainingJob:
     """A training job (not started) for the MLP, with early stopping when the config asks.
 
@@ -213,6 +213,7 @@ def mlp_job(
         config: the network's and the training's settings.
         data: the loaded digits.
         keep_going: see ``nn_core.training.TrainingJob``.
+        model: a compiled model to train further instead of a new one.
 
     Returns:
         The job from ``nn_core.digits.digit_job``, its ``after_epoch`` hook set to an
@@ -220,7 +221,7 @@ def mlp_job(
     """
     from nn_core.digits import digit_job
 
-    job = digit_job(config, data, keep_going=keep_going)
+    job = digit_job(config, data, model=model, keep_going=keep_going)
     if config.early_stopping:
         job.after_epoch = EarlyStopping(job.data.x_val, job.data.y_val, config.patience, config.epochs)
     return job
