@@ -2,14 +2,18 @@
 
 import streamlit as st
 
+from nn_core.codegen import digit_script
 from nn_core.digits import digit_job
+from nn_core.models import CNNConfig
 from nn_core.models.cnn import PRESETS
 from ui.canvas import classify_drawing, draw_digit
 from ui.cnn_lab import choose_kernel, choose_picture, show_stages, stage_settings
 from ui.cnn_network import network_settings, show_architecture, show_feature_maps, show_kernels
-from ui.console import trained_model, training_console
+from ui.console import training_console
 from ui.resources import data_caption, mnist
+from ui.runs import record_finished_run, run_history_section, tracked
 from ui.settings import preset_buttons
+from ui.share import continue_choice, current_model, downloads, model_upload, show_code
 
 PAGE = "cnn"
 
@@ -51,14 +55,25 @@ preset_buttons(PAGE, PRESETS)
 config = network_settings(PAGE, len(data.x_train))
 show_architecture(config)
 
-snapshot = training_console(PAGE, lambda keep_going: digit_job(config, data, keep_going=keep_going))
-model = trained_model(PAGE)
+show_code(PAGE, lambda: digit_script(config, "Convolutional network on MNIST"), "cnn_playground.py")
+carry_on = continue_choice(PAGE)
+snapshot = training_console(
+    PAGE, tracked(PAGE, config, lambda keep_going: digit_job(config, data, model=carry_on, keep_going=keep_going)))
+record_finished_run(PAGE)
+with st.expander("Save your work, or bring back a model you saved"):
+    model_upload(PAGE, CNNConfig.input_shape, 10)
+    downloads(PAGE, config, snapshot.history if snapshot else None)
+model = current_model(PAGE)
 if model is None:
     if snapshot is None:
         st.info("Press **Train** to train the network with the settings in the sidebar (about 15-30 seconds "
                 "with the defaults; the **Fast demo** preset takes a few).")
 else:
-    show_kernels(PAGE, model)
+    try:
+        show_kernels(PAGE, model)
+    except ValueError:  # an uploaded model whose layers are not named as this page names them
+        st.info("This model's layers are not named conv_1, activation_1, pool_1..., so its kernels and "
+                "feature maps cannot be shown; it still classifies drawings.")
     st.subheader("Draw a digit")
     canvas_column, result_column = st.columns([1, 2])
     with canvas_column:
@@ -67,4 +82,9 @@ else:
     with result_column:
         classified = classify_drawing(PAGE, model, drawing)
     if classified is not None:
-        show_feature_maps(PAGE, model, classified[0])
+        try:
+            show_feature_maps(PAGE, model, classified[0])
+        except ValueError as error:
+            st.info(f"No feature maps for this model: {error}.")
+
+run_history_section(PAGE)

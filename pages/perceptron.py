@@ -13,6 +13,7 @@ from nn_core.codegen import digit_script
 from ui.console import training_console
 from ui.share import continue_choice, current_model, downloads, model_upload, show_code
 from ui.resources import data_caption, mnist
+from ui.runs import record_finished_run, run_history_section, tracked
 from ui.settings import preset_buttons, settings_panel
 
 PAGE = "perceptron"
@@ -49,7 +50,8 @@ st.code(
 show_code(PAGE, lambda: digit_script(config, "Single-layer perceptron on MNIST"), "perceptron_playground.py")
 carry_on = continue_choice(PAGE)
 snapshot = training_console(
-    PAGE, lambda keep_going: digit_job(config, data, model=carry_on, keep_going=keep_going))
+    PAGE, tracked(PAGE, config, lambda keep_going: digit_job(config, data, model=carry_on, keep_going=keep_going)))
+record_finished_run(PAGE)
 with st.expander("Save your work, or bring back a model you saved"):
     model_upload(PAGE, PerceptronConfig.input_shape, 10)
     downloads(PAGE, config, snapshot.history if snapshot else None)
@@ -77,6 +79,8 @@ else:
         drawing = draw_digit(PAGE)
     with result_column:
         classify_drawing(PAGE, model, drawing)
+
+run_history_section(PAGE)
 
 st.header("Logic gates: what one layer can separate")
 st.write(
