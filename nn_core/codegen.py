@@ -46,10 +46,12 @@ def _value_code(value: Any) -> str | None:
 def layer_code(layer: Any) -> str:
     """``keras.layers.Name(arg=value, ...)`` with the layer's non-default arguments."""
     parameters = inspect.signature(type(layer).__init__).parameters
+    config = layer.get_config()
     arguments = []
-    for name, value in layer.get_config().items():
-        if name in SKIPPED_ARGUMENTS or name not in parameters:
+    for name in parameters:  # in the constructor's order: units before its options
+        if name in SKIPPED_ARGUMENTS or name not in config:
             continue
+        value = config[name]
         default = parameters[name].default
         if isinstance(value, list):
             value = tuple(value)

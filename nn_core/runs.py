@@ -168,10 +168,13 @@ def comparison_rows(runs: Sequence[Run], extra: Sequence[str] = ()) -> list[dict
     rows = []
     for run in runs:
         settings = run.settings
-        accuracy = run.results.get("test_accuracy")
+        # A text generator has no test set: its final training accuracy stands in.
+        label, accuracy = "test accuracy", run.results.get("test_accuracy")
+        if accuracy is None and "train_accuracy" in run.results:
+            label, accuracy = "training accuracy", run.results["train_accuracy"]
         row: dict[str, Any] = {
             "run": run.name,
-            "test accuracy": None if accuracy is None else round(100 * float(accuracy), 1),
+            label: None if accuracy is None else round(100 * float(accuracy), 1),
             "epochs done": run.epochs_done,
             "seconds": round(run.seconds, 1),
             "outcome": run.status,

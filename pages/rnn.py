@@ -5,11 +5,14 @@ import streamlit as st
 from nn_core.models.rnn import PRESETS, RNNConfig
 from nn_core.rnn_training import text_training
 from nn_core.text import SAMPLES, TextError
+from nn_core.text_codegen import text_script
 from ui.console import current_job, trained_model, training_console
 from ui.rnn_generation import generation_section, latest_sample, sample_history, training_summary
 from ui.rnn_lesson import introduction, unfolding
 from ui.rnn_text import choose_text
+from ui.runs import record_finished_run, run_history_section, tracked
 from ui.settings import preset_buttons, settings_panel
+from ui.share import downloads, show_code
 
 PAGE = "rnn"
 SOURCE_NAMES = {**{name: sample.title for name, sample in SAMPLES.items()},
@@ -66,7 +69,10 @@ def make_job(keep_going):
 st.header("3. Training")
 st.write("Training shows every window of the text to the network, epoch after epoch. Below the "
          "curves, a sample of its writing after each epoch.")
-snapshot = training_console(PAGE, make_job, extra=latest_sample)
+if text:
+    show_code(PAGE, lambda: text_script(config, text, text[: config.sequence_length]), "rnn_playground.py")
+snapshot = training_console(PAGE, tracked(PAGE, config, make_job), extra=latest_sample)
+record_finished_run(PAGE)
 run = st.session_state.get(f"{PAGE}.run")
 if run is not None and run.job is current_job(PAGE):
     if trained_model(PAGE) is not None:
@@ -80,3 +86,10 @@ if run is not None and run.job is current_job(PAGE):
 elif snapshot is None:
     st.info("Press **Train** to train the network on the text with the settings in the sidebar (the "
             "article's settings take a few seconds).")
+
+with st.expander("Save your work"):
+    st.caption("The model file holds the network; it generates text only with the vocabulary of the text "
+               "it was trained on, so keep the text (or its settings) with it.")
+    downloads(PAGE, config, snapshot.history if snapshot else None)
+
+run_history_section(PAGE)

@@ -10,7 +10,8 @@ from browser import assert_no_exception, draw, drawing_canvas, open_app_page, wa
 
 pytestmark = pytest.mark.browser
 
-UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
+# The picture uploader of the filter lab (the model uploader further down takes .keras files).
+UPLOAD_INPUT = '[data-testid="stFileUploader"]:has-text("WebP picture") [data-testid="stFileUploaderDropzoneInput"]'
 ERROR = '[data-testid="stAlertContentError"]'
 # A clear 7: a horizontal top stroke, then a diagonal down to the lower left.
 SEVEN = [[(0.22, 0.18), (0.78, 0.18)], [(0.78, 0.18), (0.62, 0.5), (0.45, 0.85)]]

@@ -8,7 +8,8 @@ import pytest
 
 from nn_core.codegen import digit_script, model_code
 from nn_core.data import BUNDLED_PATH
-from nn_core.models import CNNConfig, MLPConfig, PerceptronConfig
+from nn_core.models import CNNConfig, MLPConfig, PerceptronConfig, RNNConfig
+from nn_core.text_codegen import text_script
 
 
 def run_script(source: str, tmp_path) -> str:
@@ -45,3 +46,24 @@ def test_script_rebuilds_the_same_network():
         for mine, theirs in zip(original.layers, rebuilt.layers):
             for key in ("units", "activation", "rate", "filters", "kernel_size", "pool_size"):
                 assert mine.get_config().get(key) == theirs.get_config().get(key)
+
+
+@pytest.mark.parametrize("config", [
+    RNNConfig(epochs=3),
+    RNNConfig(cell="LSTM", input_encoding="embedding", embedding_dim=8, sequence_length=5, epochs=2,
+              validation_split=0.2),
+])
+def test_generated_text_script_trains_and_generates(config, tmp_path):
+    text = "This is a tiny sentence to learn, and learn again."
+    output = run_script(text_script(config, text, "This", length=20), tmp_path)
+    generated = output.split("Generated text: ")[1].strip()
+    assert generated.startswith("This") and len(generated) == 24
+
+
+def test_text_script_matches_the_app_network():
+    config = RNNConfig(cell="GRU", recurrent_layers=2, units=16)
+    source = text_script(config, "abcabcabd", "abc")
+    assert "keras.layers.GRU(units=16, return_sequences=True)" in source
+    assert "keras.layers.Dense(units=4, activation='softmax')" in source
+    with pytest.raises(ValueError):
+        text_script(config, "ab", "a")
