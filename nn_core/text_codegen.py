@@ -81,7 +81,7 @@ def generate(start, length, temperature=0.0):
     return text
 
 
-print("Generated text:", generate({start}, {length}))
+print("The network writes:", generate({start}, {length}))
 '''
 
 

@@ -56,7 +56,7 @@ def test_script_rebuilds_the_same_network():
 def test_generated_text_script_trains_and_generates(config, tmp_path):
     text = "This is a tiny sentence to learn, and learn again."
     output = run_script(text_script(config, text, "This", length=20), tmp_path)
-    generated = output.split("Generated text: ")[1].strip()
+    generated = output.split("The network writes: ")[1].strip()
     assert generated.startswith("This") and len(generated) == 24
 
 
