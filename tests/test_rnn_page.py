@@ -34,6 +34,9 @@ def test_train_then_generate_and_handle_bad_start_texts():
     assert len(app.get("plotly_chart")) >= 4  # unfolded, curves, next-character bars, hidden states
     start = next(box for box in app.text_input if box.label == "Start text")
     assert start.value == "This is G"
+    # The run is in the history, compared by training accuracy, with no empty validation curve offered.
+    curve = next(box for box in app.selectbox if box.label == "Curve")
+    assert curve.options == ["Training accuracy", "Training loss"]
 
     start.set_value("This is G€").run()
     assert "never saw '€'" in messages(app, "warning") and not app.exception

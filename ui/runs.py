@@ -9,6 +9,7 @@ settings that differ, and the curves of the runs the student picks, overlaid.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -87,7 +88,7 @@ def run_history_section(page: str, always_show: Sequence[str] = ()) -> None:
                    "so you can change one setting, train again and compare.")
         return
     st.caption(f"The latest {history.capacity} runs of this session, with the settings that differ between "
-               "them. Test accuracy is in %.")
+               "them. Accuracies are in %.")
     rows = comparison_rows(list(history), always_show)
     st.dataframe([{name.replace("_", " "): value for name, value in row.items()} for row in rows], hide_index=True)
     key = _selection_key(page)
@@ -98,7 +99,10 @@ def run_history_section(page: str, always_show: Sequence[str] = ()) -> None:
         st.session_state[key] = names[-2:]
     left, right = st.columns([3, 1])
     chosen = left.multiselect("Runs to compare", names, key=key)
-    metric = right.selectbox("Curve", list(CURVES), format_func=CURVES.get, key=f"{page}.runs.metric")
+    # Offer only curves some run has: a text run without validation has no validation curve.
+    available = [name for name in CURVES if any(any(math.isfinite(v) for v in history[run].history.get(name, []))
+                                                 for run in names)] or list(CURVES)
+    metric = right.selectbox("Curve", available, format_func=CURVES.get, key=f"{page}.runs.metric")
     if chosen:
         st.plotly_chart(compare_curves({name: history[name].history for name in chosen}, metric),
                         key=f"{page}.runs.curves", config={"displayModeBar": False})
