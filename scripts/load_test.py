@@ -105,12 +105,13 @@ def main() -> int:
 
             tab = tabs[0]
             retrain_started = time.perf_counter()
-            for _ in range(args.retrains):
-                time.sleep(1.5)  # let the page settle after the previous run
+            for index in range(args.retrains):
                 tab.get_by_role("button", name="Train", exact=True).click()
-                tab.get_by_text("Epoch").first.wait_for(timeout=30_000)
-                tab.get_by_text("Test accuracy:").first.wait_for(timeout=args.timeout * 1000)
-                progress("retrained")
+                # The run history names each finished run ("Run 2", ...): the surest sign that
+                # this training, not the one before, has ended.
+                row = tab.locator('td[role="gridcell"]').get_by_text(f"Run {index + 2}", exact=True)
+                row.first.wait_for(state="attached", timeout=args.timeout * 1000)
+                progress(f"retraining {index + 1} finished")
             retrain_wall = time.perf_counter() - retrain_started
             time.sleep(2)
             memory_after_retrains = resident_megabytes(server.pid)
