@@ -76,3 +76,30 @@ def test_real_mnist_digit_survives_the_round_trip(mnist):
     restored = canvas_to_mnist(canvas)
     original = digit.astype(np.float32) / digit.max()
     assert np.abs(restored - original).mean() < 0.1
+
+
+def test_digits_anywhere_and_any_size_are_recognised_as_well_as_centred_ones(mnist):
+    """Real test digits pasted into a canvas at random sizes and places, small and in corners."""
+    from nn_core.digits import digit_job
+    from nn_core.inference import predict_batch
+    from nn_core.models import MLPConfig
+
+    job = digit_job(MLPConfig(epochs=4, train_samples=8000), mnist).start()
+    assert job.wait(180)
+    model = job.model
+    rng = np.random.default_rng(0)
+    images, labels = mnist.x_test[:300], mnist.y_test[:300]
+    centred = predict_batch(model, images.astype(np.float32) / 255).argmax(axis=1)
+    drawn = []
+    for image in images:
+        size = int(rng.integers(50, 270))  # from a small scribble to the whole canvas
+        left, top = rng.integers(0, 280 - size + 1, size=2)
+        canvas = np.zeros((280, 280, 4), np.uint8)
+        canvas[..., 3] = 255
+        big = np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
+        canvas[top : top + size, left : left + size, :3] = big[..., None]
+        drawn.append(canvas_to_mnist(canvas))
+    anywhere = predict_batch(model, np.stack(drawn)).argmax(axis=1)
+    centred_accuracy, anywhere_accuracy = (centred == labels).mean(), (anywhere == labels).mean()
+    assert centred_accuracy > 0.9
+    assert anywhere_accuracy >= centred_accuracy - 0.03, (centred_accuracy, anywhere_accuracy)
