@@ -9,11 +9,10 @@ Run ``python -m benchmarks.generation`` for these rows alone.
 
 from __future__ import annotations
 
-import statistics
-import time
 
 import numpy as np
 
+from benchmarks.timing import median_seconds
 from nn_core.models.rnn import PRESETS, RNNConfig, build_text_model
 from nn_core.text import Vocabulary, sample_text
 from nn_core.text_generation import TextGenerator
@@ -33,16 +32,6 @@ def article_loop(model, vocabulary: Vocabulary, start: str, length: int) -> str:
     return text
 
 
-def _median_seconds(function, repeats: int) -> float:
-    function()  # warm-up: the first call traces the graph
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def generation_speedup(repeats: int = 3) -> tuple[float, list[list[str]]]:
     """Per-character speedup of the app's generation over the article's loop.
 
@@ -60,8 +49,8 @@ def generation_speedup(repeats: int = 3) -> tuple[float, list[list[str]]]:
         model = build_text_model(config, vocabulary.size)
         generator = TextGenerator(model, vocabulary)
         start = text[: config.sequence_length]
-        app = _median_seconds(lambda: generator.generate(start, APP_CHARACTERS), repeats)
-        article = _median_seconds(lambda: article_loop(model, vocabulary, start, ARTICLE_CHARACTERS),
+        app = median_seconds(lambda: generator.generate(start, APP_CHARACTERS), repeats)
+        article = median_seconds(lambda: article_loop(model, vocabulary, start, ARTICLE_CHARACTERS),
                                   max(1, repeats // 2))
         per_char_app, per_char_article = app / APP_CHARACTERS, article / ARTICLE_CHARACTERS
         speedups.append(per_char_article / per_char_app)

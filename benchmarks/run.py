@@ -8,7 +8,8 @@ table, then as its last line one JSON object:
   (already preprocessed) digit and model; the smallest speedup over the digit models.
 - ``training_overhead``: the app's training job (background thread, live callbacks, a
   reader taking snapshots as the page does) against plain ``model.fit`` on the same model
-  architecture and data, as a ratio of wall times measured alternately in the same run.
+  architecture and arrays: the median of paired rounds' wall-time ratios, measured
+  alternately in the same run.
 - ``generation_speedup``: the app's text generation against the article's per-character
   ``model.predict`` loop on the same model.
 """
@@ -21,7 +22,6 @@ import os
 import platform
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -31,7 +31,8 @@ os.environ.setdefault("PLAYGROUND_DATA", "bundled")
 import nn_core  # noqa: E402,F401  (thread settings before TensorFlow)
 import numpy as np  # noqa: E402
 
-from nn_core.data import load_mnist, to_float  # noqa: E402
+from benchmarks.timing import median_seconds  # noqa: E402
+from nn_core.data import load_mnist  # noqa: E402
 from nn_core.digits import shape_for, split_training  # noqa: E402
 from nn_core.inference import predict_digit  # noqa: E402
 from nn_core.models import CNNConfig, MLPConfig, PerceptronConfig, build_model  # noqa: E402
@@ -49,25 +50,14 @@ def drawn_seven(size: int = 280) -> np.ndarray:
     return np.asarray(image)
 
 
-def best_of(function, repeats: int) -> float:
-    """Median seconds of ``repeats`` calls after one warm-up call."""
-    function()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def bench_predict(repeats: int) -> tuple[float, list[list[str]]]:
     rgba = drawn_seven()
     rows, speedups = [], []
     for config in (PerceptronConfig(), MLPConfig(), CNNConfig()):
         model = build_model(config)
-        app_path = best_of(lambda: predict_digit(model, canvas_to_mnist(rgba)), repeats)
+        app_path = median_seconds(lambda: predict_digit(model, canvas_to_mnist(rgba)), repeats)
         prepared = canvas_to_mnist(rgba).reshape((1,) + tuple(config.input_shape))
-        keras_predict = best_of(lambda: model.predict(prepared, verbose=0), repeats)
+        keras_predict = median_seconds(lambda: model.predict(prepared, verbose=0), repeats)
         speedups.append(keras_predict / app_path)
         rows.append([f"predict one drawn digit ({type(config).__name__})",
                      f"{app_path * 1000:.2f} ms", f"{keras_predict * 1000:.2f} ms", f"{speedups[-1]:.1f}x"])
@@ -99,14 +89,18 @@ def bench_training(rounds: int, epochs: int) -> tuple[float, list[list[str]]]:
     # are paid once per process, not per training; neither side is charged for them.
     plain()
     app()
-    plain_times, app_times = [], []
-    for _ in range(rounds):
-        for function, times in ((plain, plain_times), (app, app_times)):
+    # Paired rounds, alternating which goes first so that drift in the machine's speed
+    # falls on both sides; the figure is the median of the rounds' ratios.
+    plain_times, app_times, ratios = [], [], []
+    for round_index in range(rounds):
+        order = ((plain, plain_times), (app, app_times))
+        for function, times in order if round_index % 2 == 0 else reversed(order):
             started = time.perf_counter()
             function()
             times.append(time.perf_counter() - started)
+        ratios.append(app_times[-1] / plain_times[-1])
     plain_time, app_time = statistics.median(plain_times), statistics.median(app_times)
-    ratio = app_time / plain_time
+    ratio = statistics.median(ratios)
     return ratio, [[f"train MLP 128, {epochs} epochs, 7,200 digits (median of {rounds})",
                     f"{app_time:.2f} s", f"{plain_time:.2f} s", f"{ratio:.3f}x"]]
 
@@ -123,7 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats: under two minutes")
     args = parser.parse_args()
-    repeats, rounds, epochs = (20, 5, 3) if args.quick else (100, 7, 4)
+    repeats, rounds, epochs = (20, 9, 3) if args.quick else (100, 11, 4)
 
     started = time.perf_counter()
     predict_speedup, rows = bench_predict(repeats)

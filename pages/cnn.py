@@ -2,18 +2,14 @@
 
 import streamlit as st
 
-from nn_core.codegen import digit_script
-from nn_core.digits import digit_job
-from nn_core.models import CNNConfig
 from nn_core.models.cnn import PRESETS
 from ui.canvas import classify_drawing, draw_digit
 from ui.cnn_lab import choose_kernel, choose_picture, show_stages, stage_settings
 from ui.cnn_network import network_settings, show_architecture, show_feature_maps, show_kernels
-from ui.console import training_console
 from ui.resources import data_caption, mnist
-from ui.runs import record_finished_run, run_history_section, tracked
+from ui.runs import run_history_section
 from ui.settings import preset_buttons
-from ui.share import continue_choice, current_model, downloads, model_upload, show_code
+from ui.share import train_and_share
 
 PAGE = "cnn"
 
@@ -55,15 +51,7 @@ preset_buttons(PAGE, PRESETS)
 config = network_settings(PAGE, len(data.x_train))
 show_architecture(config)
 
-show_code(PAGE, lambda: digit_script(config, "Convolutional network on MNIST"), "cnn_playground.py")
-carry_on = continue_choice(PAGE)
-snapshot = training_console(
-    PAGE, tracked(PAGE, config, lambda keep_going: digit_job(config, data, model=carry_on, keep_going=keep_going)))
-record_finished_run(PAGE)
-with st.expander("Save your work, or bring back a model you saved"):
-    model_upload(PAGE, CNNConfig.input_shape, 10)
-    downloads(PAGE, config, snapshot.history if snapshot else None)
-model = current_model(PAGE)
+snapshot, model = train_and_share(PAGE, config, data, "Convolutional network on MNIST")
 if model is None:
     if snapshot is None:
         st.info("Press **Train** to train the network with the settings in the sidebar (about 15-30 seconds "

@@ -3,7 +3,6 @@
 import numpy as np
 import streamlit as st
 
-from nn_core import figures
 from ui.resources import mnist
 
 st.title("Neural-network playground")

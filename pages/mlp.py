@@ -8,14 +8,12 @@ from nn_core import diagrams, figures
 from nn_core.data import to_float
 from nn_core.models import MLPConfig
 from nn_core.models.mlp import PRESETS, mlp_job
-from nn_core.codegen import digit_script
-from ui.console import training_console
 from ui.inspection import drawing_analysis, test_set_analysis
 from ui.layers import layer_controls
 from ui.resources import data_caption, mnist
-from ui.runs import record_finished_run, run_history_section, tracked
+from ui.runs import run_history_section
 from ui.settings import preset_buttons, settings_panel
-from ui.share import continue_choice, current_model, downloads, model_upload, show_code
+from ui.share import train_and_share
 
 PAGE = "mlp"
 UNITS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
@@ -97,11 +95,8 @@ st.header("Training")
 st.caption("Watch the two curves part: training accuracy that keeps climbing while validation accuracy stalls "
            "is overfitting. Dropout is on while training and off for validation, so with dropout the "
            "training curve may sit below the validation one.")
-show_code(PAGE, lambda: digit_script(config, "Multi-layer perceptron on MNIST"), "mlp_playground.py")
-carry_on = continue_choice(PAGE)
-snapshot = training_console(
-    PAGE, tracked(PAGE, config, lambda keep_going: mlp_job(config, data, keep_going, model=carry_on)))
-record_finished_run(PAGE)
+snapshot, model = train_and_share(PAGE, config, data, "Multi-layer perceptron on MNIST",
+                                  lambda keep_going, carry_on: mlp_job(config, data, keep_going, model=carry_on))
 if snapshot is not None and snapshot.done and snapshot.extras:
     last = snapshot.extras[-1]
     if last["stopped_early"]:
@@ -118,10 +113,6 @@ if snapshot is not None and snapshot.done and snapshot.epoch > 0:
                    "network is starting to memorise its training digits (overfitting). Dropout, L2 weight decay "
                    "or early stopping push back.")
 
-with st.expander("Save your work, or bring back a model you saved"):
-    model_upload(PAGE, MLPConfig.input_shape, 10)
-    downloads(PAGE, config, snapshot.history if snapshot else None)
-model = current_model(PAGE)
 if model is None:
     if snapshot is None:
         st.info("Press **Train** to train the network in the sidebar (about ten seconds with the defaults).")

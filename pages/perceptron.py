@@ -4,16 +4,13 @@ import numpy as np
 import streamlit as st
 
 from nn_core import figures
-from nn_core.digits import digit_job
 from nn_core.gates import GATES, INPUTS, train_gate
 from nn_core.models import PerceptronConfig
 from nn_core.models.perceptron import PRESETS
 from ui.canvas import classify_drawing, draw_digit
-from nn_core.codegen import digit_script
-from ui.console import training_console
-from ui.share import continue_choice, current_model, downloads, model_upload, show_code
+from ui.share import train_and_share
 from ui.resources import data_caption, mnist
-from ui.runs import record_finished_run, run_history_section, tracked
+from ui.runs import run_history_section
 from ui.settings import preset_buttons, settings_panel
 
 PAGE = "perceptron"
@@ -47,15 +44,7 @@ st.code(
     language="python",
 )
 
-show_code(PAGE, lambda: digit_script(config, "Single-layer perceptron on MNIST"), "perceptron_playground.py")
-carry_on = continue_choice(PAGE)
-snapshot = training_console(
-    PAGE, tracked(PAGE, config, lambda keep_going: digit_job(config, data, model=carry_on, keep_going=keep_going)))
-record_finished_run(PAGE)
-with st.expander("Save your work, or bring back a model you saved"):
-    model_upload(PAGE, PerceptronConfig.input_shape, 10)
-    downloads(PAGE, config, snapshot.history if snapshot else None)
-model = current_model(PAGE)
+snapshot, model = train_and_share(PAGE, config, data, "Single-layer perceptron on MNIST")
 if model is None:
     if snapshot is None:
         st.info("Press **Train** to train the perceptron with the settings in the sidebar "

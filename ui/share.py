@@ -103,3 +103,45 @@ def model_upload(page: str, input_shape: Sequence[int] | None, outputs: int | No
     st.session_state[_upload_key(page)] = {"model": model, "time": time.time(), "signature": signature}
     st.success(f"Loaded {upload.name}: {model.count_params():,} weights. Draw against it below, "
                "or tick 'Continue training the current model' and press Train.")
+
+
+def train_and_share(
+    page: str,
+    config: TrainingConfig,
+    data: Any,
+    title: str,
+    make_job: Callable[[Callable[[], bool], Any], Any] | None = None,
+) -> tuple[Any, Any]:
+    """The training block every digit page shares, in the order a student meets it.
+
+    The code behind the settings, the continue-training choice, the live console (each run
+    kept in the run history), then saving and bringing back models.
+
+    Args:
+        page: the page's short name.
+        config: the page's current settings (a digit model's config).
+        data: the loaded digits.
+        title: a few words naming the lesson, for the generated script.
+        make_job: ``(keep_going, model_to_continue_or_None) -> TrainingJob``; by default
+            ``nn_core.digits.digit_job``.
+
+    Returns:
+        (snapshot of the latest job or None, the model to show or None).
+    """
+    from nn_core.codegen import digit_script
+    from nn_core.digits import digit_job
+    from ui.console import training_console
+    from ui.runs import record_finished_run, tracked
+
+    filename = f"{page}_playground.py"
+    show_code(page, lambda: digit_script(config, title), filename)
+    carry_on = continue_choice(page)
+    if make_job is None:
+        def make_job(keep_going: Callable[[], bool], model: Any) -> Any:
+            return digit_job(config, data, model=model, keep_going=keep_going)
+    snapshot = training_console(page, tracked(page, config, lambda keep_going: make_job(keep_going, carry_on)))
+    record_finished_run(page)
+    with st.expander("Save your work, or bring back a model you saved"):
+        model_upload(page, type(config).input_shape, 10)  # type: ignore[attr-defined]
+        downloads(page, config, snapshot.history if snapshot else None)
+    return snapshot, current_model(page)
