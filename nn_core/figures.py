@@ -169,9 +169,13 @@ def decision_boundary(
     figure = go.Figure()
     figure.add_trace(go.Heatmap(x=axis, y=axis, z=grid, colorscale="RdBu_r", zmin=0, zmax=1,
                                 showscale=False, opacity=0.6, hoverinfo="skip", showlegend=False))
-    figure.add_trace(go.Contour(x=axis, y=axis, z=grid, contours={"start": 0.5, "end": 0.5, "coloring": "none"},
-                                line={"width": 2, "color": "black"}, showscale=False, hoverinfo="skip",
-                                showlegend=False))
+    if np.ptp(grid) > 1e-3:  # a flat output (XOR's 0.5 everywhere) has no boundary to draw
+        figure.add_trace(go.Contour(x=axis, y=axis, z=grid, contours={"start": 0.5, "end": 0.5, "coloring": "none"},
+                                    line={"width": 2, "color": "black"}, showscale=False, hoverinfo="skip",
+                                    showlegend=False))
+    else:
+        figure.add_annotation(x=0.5, y=0.5, text="no line:<br>0.5 everywhere", showarrow=False,
+                              font={"size": 11, "color": "#444"})
     figure.add_trace(go.Scatter(
         x=points[:, 0], y=points[:, 1], mode="markers+text",
         text=[str(int(t)) for t in targets], textposition="top center",

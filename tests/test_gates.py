@@ -28,3 +28,15 @@ def test_outputs_match_weights():
 def test_unknown_gate():
     with pytest.raises(ValueError):
         train_gate("NAND?")
+
+
+def test_boundary_figure_draws_a_line_only_where_there_is_one():
+    from nn_core.figures import decision_boundary
+
+    def traces(gate):
+        result = train_gate(gate)
+        figure = decision_boundary(result.output_grid(), INPUTS, GATES[gate], (-0.5, 1.5), gate)
+        return [trace.type for trace in figure.data], len(figure.layout.annotations)
+
+    assert traces("AND") == (["heatmap", "contour", "scatter"], 0)
+    assert traces("XOR") == (["heatmap", "scatter"], 1)
