@@ -2,7 +2,9 @@
 
 - A trained model as a ``.keras`` file, and back. Loading always uses Keras' safe mode,
   which refuses files that carry code (``Lambda`` layers), and checks that the model
-  fits the page it is brought to (its input and output shapes).
+  fits the page it is brought to (its input and output shapes). What a model needs
+  besides its weights (a text model's vocabulary) travels inside the same file, as a
+  ``playground.json`` member of the zip archive, which Keras ignores.
 - A training history as CSV, one row per epoch.
 - Settings as JSON: the config's fields plus which model they describe.
 """
@@ -24,19 +26,47 @@ if TYPE_CHECKING:
     import keras
 
 MAX_MODEL_BYTES = 50 * 1024 * 1024
+NOTES_MEMBER = "playground.json"
 
 
-def model_to_bytes(model: keras.Model) -> bytes:
-    """The model (architecture, weights, optimizer state) as the bytes of a ``.keras`` file."""
+def model_to_bytes(model: keras.Model, notes: Mapping[str, Any] | None = None) -> bytes:
+    """The model (architecture, weights, optimizer state) as the bytes of a ``.keras`` file.
+
+    Args:
+        model: the model to save.
+        notes: JSON-serialisable facts the model needs later (e.g. a vocabulary), stored
+            in the same file; ``read_notes`` gives them back.
+
+    Returns:
+        The file's bytes.
+    """
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.keras")
         model.save(path)
+        if notes is not None:
+            with zipfile.ZipFile(path, "a") as archive:
+                archive.writestr(NOTES_MEMBER, json.dumps(notes))
         with open(path, "rb") as file:
             return file.read()
 
 
+def read_notes(data: bytes) -> dict[str, Any]:
+    """The notes ``model_to_bytes`` stored in a model file ({} when there are none)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if NOTES_MEMBER not in archive.namelist():
+                return {}
+            notes = json.loads(archive.read(NOTES_MEMBER).decode("utf-8"))
+    except (zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError, OSError):
+        return {}
+    return notes if isinstance(notes, dict) else {}
+
+
 def model_from_bytes(
-    data: bytes, input_shape: Sequence[int] | None = None, outputs: int | None = None
+    data: bytes,
+    input_shape: Sequence[int] | None = None,
+    outputs: int | None = None,
+    custom_objects: Mapping[str, Any] | None = None,
 ) -> keras.Model:
     """Load a ``.keras`` file in safe mode and check that it fits.
 
@@ -45,6 +75,8 @@ def model_from_bytes(
         input_shape: the per-sample input shape the page needs, e.g. (784,); None skips
             the check.
         outputs: the number of outputs the page needs, e.g. 10; None skips the check.
+        custom_objects: the project's own layer classes by name (e.g. the text model's
+            one-hot layer); safe mode still refuses code such as Lambda layers.
 
     Returns:
         The compiled model, ready to predict or to train further.
@@ -65,7 +97,7 @@ def model_from_bytes(
         with open(path, "wb") as file:
             file.write(data)
         try:
-            model = keras.saving.load_model(path, safe_mode=True)
+            model = keras.saving.load_model(path, safe_mode=True, custom_objects=dict(custom_objects or {}))
         except Exception as error:  # Keras raises many kinds; the user needs one sentence
             reason = str(error).split("\n")[0][:200]
             if "safe_mode" in reason or "Lambda" in reason:

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from nn_core import limits
-from nn_core.models.rnn import RNNConfig, build_text_model
+from nn_core.models.rnn import RNNConfig, build_text_model, one_hot_class
+from nn_core.persistence import model_from_bytes, read_notes
 from nn_core.text import SAMPLES, Vocabulary, make_windows, one_hot, prepare_text
 from nn_core.text_generation import TextGenerator
 from nn_core.training import TrainingData, TrainingJob
@@ -71,6 +72,11 @@ class TextRun:
     job: TrainingJob = field(repr=False)
     _generator: TextGenerator | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def model(self) -> Any:
+        """The job's model (a builder until the job has started)."""
+        return self.job.model
 
     def generator(self) -> TextGenerator | None:
         """A generator for the job's model, once the model exists."""
@@ -163,3 +169,55 @@ def text_training(
                   text_length=len(text), windows=len(x_train), notes=notes, job=job)
     run_holder.append(run)
     return run
+
+
+def text_model_notes(config: RNNConfig, vocabulary: Vocabulary, start: str) -> dict[str, Any]:
+    """What a saved text model needs besides its weights: its vocabulary and settings."""
+    return {"kind": "text model", "vocabulary": list(vocabulary.characters),
+            "settings": config.to_query(), "start": start}
+
+
+@dataclass
+class LoadedTextModel:
+    """A text model brought back from a file: generation works as for a trained run."""
+
+    model: Any
+    config: RNNConfig
+    vocabulary: Vocabulary
+    start: str
+    _generator: TextGenerator | None = field(default=None, repr=False)
+
+    def generator(self) -> TextGenerator:
+        """The generator stepping the loaded model."""
+        if self._generator is None:
+            self._generator = TextGenerator(self.model, self.vocabulary)
+        return self._generator
+
+
+def load_text_model(data: bytes) -> LoadedTextModel:
+    """Load a text model saved from the recurrent page (safe mode), with its vocabulary.
+
+    Args:
+        data: the ``.keras`` file's bytes, as ``model_to_bytes(model, text_model_notes(...))``
+            wrote them.
+
+    Returns:
+        The model, its settings, vocabulary and a start text.
+
+    Raises:
+        ValueError: with a plain sentence, for a file that is not such a model.
+    """
+    notes = read_notes(data)
+    model = model_from_bytes(data, custom_objects={"OneHot": one_hot_class()})
+    characters = notes.get("vocabulary")
+    if notes.get("kind") != "text model" or not isinstance(characters, list) or not characters:
+        raise ValueError("this model file carries no vocabulary: save text models from this page")
+    try:
+        vocabulary = Vocabulary(tuple(str(char) for char in characters))
+    except ValueError as error:
+        raise ValueError(f"the file's vocabulary is damaged ({error})") from None
+    config, _ = RNNConfig.from_query(notes.get("settings") or {})
+    if tuple(model.input_shape[1:]) != (config.sequence_length,) or model.output_shape[-1] != vocabulary.size:
+        raise ValueError("the model does not match the vocabulary and settings saved with it")
+    start = str(notes.get("start") or vocabulary.characters[0] * config.sequence_length)
+    return LoadedTextModel(model, config, vocabulary, start)

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from nn_core.models.rnn import PRESETS, RNNConfig
-from nn_core.rnn_training import text_training
+from nn_core.rnn_training import text_model_notes, text_training
 from nn_core.text import SAMPLES, TextError
 from nn_core.text_codegen import text_script
 from ui.console import current_job, trained_model, training_console
-from ui.rnn_generation import generation_section, latest_sample, sample_history, training_summary
+from ui.rnn_generation import (generation_section, latest_sample, sample_history, text_model_upload,
+                               training_summary, uploaded_text_model)
 from ui.rnn_lesson import introduction, unfolding
 from ui.rnn_text import choose_text
 from ui.runs import record_finished_run, run_history_section, tracked
@@ -74,22 +75,31 @@ if text:
 snapshot = training_console(PAGE, tracked(PAGE, config, make_job), extra=latest_sample)
 record_finished_run(PAGE)
 run = st.session_state.get(f"{PAGE}.run")
-if run is not None and run.job is current_job(PAGE):
-    if trained_model(PAGE) is not None:
-        sample_history(run)
-        training_summary(run)
-        if run.config != config:
-            changed = ", ".join(run.config.differences(config))
-            st.info(f"The settings changed since this network was trained ({changed}); generation uses the "
-                    "trained network. Press **Train** to train one with the new settings.")
-        generation_section(PAGE, run)
+job = current_job(PAGE)
+trained = run if run is not None and run.job is job and trained_model(PAGE) is not None else None
+with st.expander("Save your work, or bring back a text model you saved"):
+    text_model_upload(PAGE)
+    uploaded = uploaded_text_model(PAGE, job.created if job is not None else None)
+    shown = uploaded or trained  # the model generating below, if any
+    st.caption("The model file carries the vocabulary of the text it learned, so it writes again when "
+               "uploaded here.")
+    downloads(PAGE, config, snapshot.history if snapshot else None,
+              model=None if shown is None else shown.model,
+              notes=None if shown is None else (lambda: text_model_notes(shown.config, shown.vocabulary, shown.start)))
+
+if uploaded is not None:
+    st.info("Generating with the model you uploaded; press **Train** to train a new one.")
+    generation_section(PAGE, uploaded)
+elif trained is not None:
+    sample_history(trained)
+    training_summary(trained)
+    if trained.config != config:
+        changed = ", ".join(trained.config.differences(config))
+        st.info(f"The settings changed since this network was trained ({changed}); generation uses the "
+                "trained network. Press **Train** to train one with the new settings.")
+    generation_section(PAGE, trained)
 elif snapshot is None:
     st.info("Press **Train** to train the network on the text with the settings in the sidebar (the "
             "article's settings take a few seconds).")
-
-with st.expander("Save your work"):
-    st.caption("The model file holds the network; it generates text only with the vocabulary of the text "
-               "it was trained on, so keep the text (or its settings) with it.")
-    downloads(PAGE, config, snapshot.history if snapshot else None)
 
 run_history_section(PAGE)

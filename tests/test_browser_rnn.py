@@ -32,3 +32,28 @@ def test_train_the_article_preset_then_try_a_two_letter_text(page, app_url):
     page.get_by_text("The text has 2 characters").wait_for(timeout=30_000)
     assert page.locator(EXCEPTION).count() == 0
     page.screenshot(path="/tmp/rnn-browser-short-text.png")
+
+
+def test_a_downloaded_text_model_writes_again_when_uploaded(browser, page, app_url, tmp_path):
+    open_app_page(page, f"{app_url}/rnn")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_role("heading", name="Generated text").wait_for(timeout=240_000)
+    wait_until_idle(page)
+    page.get_by_text("Save your work, or bring back a text model you saved").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download model (.keras)").click()
+    path = tmp_path / "rnn.keras"
+    download.value.save_as(path)
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    open_app_page(fresh, f"{app_url}/rnn")
+    fresh.get_by_text("Save your work, or bring back a text model you saved").click()
+    fresh.locator('[data-testid="stFileUploader"]').filter(has_text="text model").locator(
+        'input[type="file"]').set_input_files(str(path))
+    fresh.get_by_text("Loaded rnn.keras").wait_for(timeout=60_000)
+    fresh.get_by_role("heading", name="Generated text").wait_for(timeout=60_000)
+    wait_until_idle(fresh)
+    generated = fresh.locator('[data-testid="stCode"]').all_inner_texts()
+    assert any("This is Greenfield a tiny school where machines learn" in block for block in generated), generated
+    assert_no_exception(fresh)
+    fresh.context.close()

@@ -10,7 +10,7 @@ import pytest
 from nn_core.inference import predict_digit
 from nn_core.models import MLPConfig, PerceptronConfig, build_model
 from nn_core.persistence import (config_from_json, config_to_json, history_to_csv, model_from_bytes,
-                                 model_to_bytes)
+                                 model_to_bytes, read_notes)
 
 
 def test_saved_model_predicts_the_same():
@@ -64,3 +64,32 @@ def test_settings_json_round_trip_and_refusals():
         config_from_json("{nope", PerceptronConfig)
     with pytest.raises(ValueError, match="not PerceptronConfig"):
         config_from_json(config_to_json(MLPConfig()), PerceptronConfig)
+
+
+def test_text_model_travels_with_its_vocabulary():
+    from nn_core.models.rnn import RNNConfig, build_text_model
+    from nn_core.rnn_training import load_text_model, text_model_notes
+    from nn_core.text import Vocabulary
+    from nn_core.text_generation import TextGenerator
+
+    text = "a tiny text, with its own vocabulary"
+    config = RNNConfig(units=8)
+    vocabulary = Vocabulary.of(text)
+    model = build_text_model(config, vocabulary.size)
+    data = model_to_bytes(model, text_model_notes(config, vocabulary, "a t"))
+    assert read_notes(data)["vocabulary"] == list(vocabulary.characters)
+    loaded = load_text_model(data)
+    assert loaded.vocabulary == vocabulary and loaded.config == config and loaded.start == "a t"
+    original = TextGenerator(model, vocabulary).generate("a t", 20, (0.0,), seed=0)[0].text
+    assert loaded.generator().generate("a t", 20, (0.0,), seed=0)[0].text == original
+
+
+def test_text_model_without_vocabulary_or_a_digit_model_is_refused():
+    from nn_core.models.rnn import RNNConfig, build_text_model
+    from nn_core.rnn_training import load_text_model
+
+    with pytest.raises(ValueError, match="no vocabulary"):
+        load_text_model(model_to_bytes(build_text_model(RNNConfig(units=4), 5)))
+    with pytest.raises(ValueError, match="no vocabulary"):
+        load_text_model(model_to_bytes(build_model(PerceptronConfig())))
+    assert read_notes(b"garbage") == {}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from nn_core import figures_rnn
-from nn_core.rnn_training import SAMPLE_TEMPERATURE, TextRun
+from nn_core.rnn_training import SAMPLE_TEMPERATURE, LoadedTextModel, TextRun, load_text_model
 from nn_core.text import MAX_TEMPERATURE, reshape_probabilities, visible
 from nn_core.text_generation import clean_start
 from nn_core.training import Snapshot
@@ -49,7 +51,7 @@ def training_summary(run: TextRun) -> None:
         st.info(f"Validation accuracy (the held-back end of the text): {validation[-1]:.1%}")
 
 
-def generation_section(page: str, run: TextRun) -> None:
+def generation_section(page: str, run: TextRun | LoadedTextModel) -> None:
     """Start text, length and temperature in; the text, its odds and its hidden states out."""
     generator = run.generator()
     if generator is None:
@@ -114,3 +116,33 @@ def generation_section(page: str, run: TextRun) -> None:
     if shown:
         st.plotly_chart(figures_rnn.hidden_state_heatmap(generation.hidden[:shown], generation.generated[:shown]),
                         key=f"{page}.hidden", config={"displayModeBar": False})
+
+
+def text_model_upload(page: str) -> None:
+    """A ``.keras`` uploader for text models saved from this page (with their vocabulary)."""
+    upload = st.file_uploader("Upload a text model (.keras) saved from this page", type=["keras"],
+                              key=f"{page}.upload_text", help="Loaded in Keras' safe mode, with the vocabulary "
+                                                          "saved inside the file.")
+    if upload is None:
+        return
+    signature = (upload.name, upload.size, upload.file_id)
+    stored = st.session_state.get(f"{page}.uploaded_text")
+    if stored is not None and stored["signature"] == signature:
+        st.caption(f"Using the uploaded model {upload.name}.")
+        return
+    try:
+        loaded = load_text_model(upload.getvalue())
+    except ValueError as error:
+        st.error(f"Cannot use {upload.name}: {error}.")
+        return
+    st.session_state[f"{page}.uploaded_text"] = {"model": loaded, "time": time.time(), "signature": signature}
+    st.success(f"Loaded {upload.name}: a {loaded.config.cell} that reads {loaded.config.sequence_length} "
+               f"characters of a {loaded.vocabulary.size}-character vocabulary. It writes below.")
+
+
+def uploaded_text_model(page: str, latest_job_created: float | None) -> LoadedTextModel | None:
+    """The uploaded text model, if it is newer than the page's latest training."""
+    stored = st.session_state.get(f"{page}.uploaded_text")
+    if stored is None or (latest_job_created is not None and latest_job_created > stored["time"]):
+        return None
+    return stored["model"]

@@ -64,14 +64,29 @@ def continue_choice(page: str) -> Any:
     return model if carry_on else None
 
 
-def downloads(page: str, config: TrainingConfig, history: dict[str, list[float]] | None) -> None:
-    """Download buttons for the current model, its history and the settings."""
-    model = current_model(page)
+def downloads(
+    page: str,
+    config: TrainingConfig,
+    history: dict[str, list[float]] | None,
+    notes: Callable[[], dict[str, Any]] | None = None,
+    model: Any = None,
+) -> None:
+    """Download buttons for the current model, its history and the settings.
+
+    Args:
+        page: the page's short name.
+        config: the settings to offer as JSON.
+        history: the latest training's per-epoch metrics, offered as CSV.
+        notes: what the model file must carry besides the weights (a text model's vocabulary).
+        model: the model to offer; the page's current model by default.
+    """
+    model = model if model is not None else current_model(page)
     name = page.replace(" ", "_")
     columns = st.columns(3)
     if model is not None:
         columns[0].download_button(
-            "Download model (.keras)", data=lambda: model_to_bytes(model), file_name=f"{name}.keras",
+            "Download model (.keras)", data=lambda: model_to_bytes(model, notes() if notes else None),
+            file_name=f"{name}.keras",
             mime="application/zip", key=f"{page}.download_model", on_click="ignore",
             help="The trained network, weights and optimizer state; upload it again here later.")
     if history and any(history.values()):

@@ -141,11 +141,16 @@ def _one_hot_layer_class() -> type:
 _ONE_HOT: list[type] = []
 
 
-def OneHot(depth: int, **kwargs: Any) -> keras.layers.Layer:  # noqa: N802 (used like a layer class)
-    """A layer that one-hot encodes character indices, as the article does before training."""
+def one_hot_class() -> type:
+    """The one-hot layer's class (also what loading a saved text model needs)."""
     if not _ONE_HOT:
         _ONE_HOT.append(_one_hot_layer_class())
-    return _ONE_HOT[0](depth, **kwargs)
+    return _ONE_HOT[0]
+
+
+def OneHot(depth: int, **kwargs: Any) -> keras.layers.Layer:  # noqa: N802 (used like a layer class)
+    """A layer that one-hot encodes character indices, as the article does before training."""
+    return one_hot_class()(depth, **kwargs)
 
 
 PRESETS = {
