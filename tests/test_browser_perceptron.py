@@ -1,5 +1,7 @@
 """The Perceptron page in a real Chromium: train, draw a 1, read the prediction."""
 
+import re
+
 import pytest
 
 from browser import assert_no_exception, draw, drawing_canvas, open_app_page, wait_until_idle
@@ -34,9 +36,13 @@ def test_clear_button_empties_the_canvas(page, app_url):
 
 def test_stop_training_keeps_what_was_learned_and_moving_sliders_is_harmless(page, app_url):
     # A long training: 50 epochs of tiny batches.
-    open_app_page(page, f"{app_url}/perceptron?epochs=50&batch_size=8&train_samples=8000")
+    open_app_page(page, f"{app_url}/perceptron?epochs=50&batch_size=8&train_samples=4000")
     page.get_by_role("button", name="Train", exact=True).click()
-    page.get_by_text("Epoch 2/50").wait_for(timeout=60_000)
+    try:  # past the first epoch, so that there is something learned to keep
+        page.get_by_text(re.compile(r"Epoch ([2-9]|[1-4][0-9])/50")).wait_for(timeout=120_000)
+    except Exception:
+        shown = page.locator('[data-testid="stProgress"], [data-testid="stAlert"]').all_inner_texts()
+        raise AssertionError(f"training did not pass its first epoch; the page showed {shown}") from None
     # Moving a slider and switching pages while it trains neither crashes nor interrupts it.
     slider = page.locator('[data-testid="stSlider"]').filter(has_text="Random seed").or_(
         page.locator('[data-testid="stSlider"]').filter(has_text="Validation share")).first
@@ -44,12 +50,12 @@ def test_stop_training_keeps_what_was_learned_and_moving_sliders_is_harmless(pag
     page.get_by_role("link", name="Home").first.click()
     page.get_by_text("Neural-network playground").first.wait_for()
     page.get_by_role("link", name="Perceptron", exact=True).first.click()
-    page.get_by_role("button", name="Stop training").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Stop training").wait_for(timeout=60_000)
     assert_no_exception(page)
     page.get_by_role("button", name="Stop training").click()
     page.get_by_text("the model keeps what it learned").wait_for(timeout=60_000)
     page.get_by_text("Test accuracy:").wait_for(timeout=60_000)
     accuracy = float(page.get_by_text("Test accuracy:").inner_text().split(": ")[1].rstrip("%"))
-    assert accuracy > 80  # two or more epochs of learning were kept
+    assert accuracy > 80  # at least an epoch of learning was kept
     page.get_by_text("What each neuron looks for").wait_for()
     assert_no_exception(page)
