@@ -51,3 +51,27 @@ def drawing_canvas(page, index: int = -1):
     canvases = page.locator("canvas.upper-canvas")
     canvases.first.wait_for()
     return canvases.nth(index) if index >= 0 else canvases.last
+
+
+def download_model(page, expander: str, path) -> None:
+    """Open the page's save expander, press 'Download model (.keras)' and save the file to ``path``."""
+    page.get_by_text(expander).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download model (.keras)").click()
+    download.value.save_as(path)
+
+
+def upload_in_fresh_session(browser, url: str, expander: str, path, uploader_text: str = ""):
+    """A new browser session on ``url`` that uploads ``path`` through the save expander's uploader.
+
+    Returns:
+        The new tab, once the page says it loaded the file.
+    """
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    open_app_page(fresh, url)
+    fresh.get_by_text(expander).click()
+    fresh.locator('[data-testid="stFileUploader"]').filter(has_text=uploader_text).locator(
+        'input[type="file"]').set_input_files(str(path))
+    fresh.get_by_text(f"Loaded {path.name}").wait_for(timeout=60_000)
+    wait_until_idle(fresh)
+    return fresh

@@ -2,7 +2,8 @@
 
 import pytest
 
-from browser import EXCEPTION, assert_no_exception, open_app_page, wait_until_idle
+from browser import (EXCEPTION, assert_no_exception, download_model, open_app_page, upload_in_fresh_session,
+                     wait_until_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -34,23 +35,18 @@ def test_train_the_article_preset_then_try_a_two_letter_text(page, app_url):
     page.screenshot(path="/tmp/rnn-browser-short-text.png")
 
 
+SAVE_TEXT = "Save your work, or bring back a text model you saved"
+
+
 def test_a_downloaded_text_model_writes_again_when_uploaded(browser, page, app_url, tmp_path):
     open_app_page(page, f"{app_url}/rnn")
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_role("heading", name="Generated text").wait_for(timeout=240_000)
     wait_until_idle(page)
-    page.get_by_text("Save your work, or bring back a text model you saved").click()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download model (.keras)").click()
     path = tmp_path / "rnn.keras"
-    download.value.save_as(path)
+    download_model(page, SAVE_TEXT, path)
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    open_app_page(fresh, f"{app_url}/rnn")
-    fresh.get_by_text("Save your work, or bring back a text model you saved").click()
-    fresh.locator('[data-testid="stFileUploader"]').filter(has_text="text model").locator(
-        'input[type="file"]').set_input_files(str(path))
-    fresh.get_by_text("Loaded rnn.keras").wait_for(timeout=60_000)
+    fresh = upload_in_fresh_session(browser, f"{app_url}/rnn", SAVE_TEXT, path, uploader_text="text model")
     fresh.get_by_role("heading", name="Generated text").wait_for(timeout=60_000)
     wait_until_idle(fresh)
     generated = fresh.locator('[data-testid="stCode"]').all_inner_texts()

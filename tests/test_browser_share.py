@@ -4,10 +4,12 @@ import re
 
 import pytest
 
-from browser import assert_no_exception, draw, drawing_canvas, open_app_page, wait_until_idle
+from browser import (assert_no_exception, download_model, draw, drawing_canvas, open_app_page,
+                     upload_in_fresh_session, wait_until_idle)
 
 pytestmark = pytest.mark.browser
 ONE = [[(0.5, 0.12), (0.5, 0.5), (0.5, 0.88)]]
+SAVE = "Save your work, or bring back a model you saved"
 
 
 def slider_value(page, label: str) -> str:
@@ -53,18 +55,10 @@ def test_downloaded_model_uploaded_again_predicts_the_same(browser, page, app_ur
     wait_until_idle(page)
     draw(page, drawing_canvas(page), ONE)
     before = prediction(page)
-    page.get_by_text("Save your work, or bring back a model you saved").click()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download model (.keras)").click()
     path = tmp_path / "perceptron.keras"
-    download.value.save_as(path)
+    download_model(page, SAVE, path)
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    open_app_page(fresh, f"{app_url}/perceptron")
-    fresh.get_by_text("Save your work, or bring back a model you saved").click()
-    fresh.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
-    fresh.get_by_text("Loaded perceptron.keras").wait_for(timeout=30_000)
-    wait_until_idle(fresh)
+    fresh = upload_in_fresh_session(browser, f"{app_url}/perceptron", SAVE, path)
     draw(fresh, drawing_canvas(fresh), ONE)
     assert prediction(fresh) == before
     assert_no_exception(fresh)
