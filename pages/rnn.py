@@ -79,7 +79,7 @@ job = current_job(PAGE)
 trained = run if run is not None and run.job is job and trained_model(PAGE) is not None else None
 with st.expander("Save your work, or bring back a text model you saved"):
     text_model_upload(PAGE)
-    uploaded = uploaded_text_model(PAGE, job.created if job is not None else None)
+    uploaded = uploaded_text_model(PAGE)
     shown = uploaded or trained  # the model generating below, if any
     st.caption("The model file carries the vocabulary of the text it learned, so it writes again when "
                "uploaded here.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from nn_core import figures_rnn
@@ -11,6 +9,7 @@ from nn_core.rnn_training import SAMPLE_TEMPERATURE, LoadedTextModel, TextRun, l
 from nn_core.text import MAX_TEMPERATURE, reshape_probabilities, visible
 from nn_core.text_generation import clean_start
 from nn_core.training import Snapshot
+from ui.share import upload_once, uploaded_if_newer
 
 SIDE_BY_SIDE = (0.0, 0.5, 1.0, 1.5)  # temperatures compared in columns
 HEATMAP_STEPS = 120  # the hidden-state heatmap shows at most this many characters
@@ -120,29 +119,13 @@ def generation_section(page: str, run: TextRun | LoadedTextModel) -> None:
 
 def text_model_upload(page: str) -> None:
     """A ``.keras`` uploader for text models saved from this page (with their vocabulary)."""
-    upload = st.file_uploader("Upload a text model (.keras) saved from this page", type=["keras"],
-                              key=f"{page}.upload_text", help="Loaded in Keras' safe mode, with the vocabulary "
-                                                          "saved inside the file.")
-    if upload is None:
-        return
-    signature = (upload.name, upload.size, upload.file_id)
-    stored = st.session_state.get(f"{page}.uploaded_text")
-    if stored is not None and stored["signature"] == signature:
-        st.caption(f"Using the uploaded model {upload.name}.")
-        return
-    try:
-        loaded = load_text_model(upload.getvalue())
-    except ValueError as error:
-        st.error(f"Cannot use {upload.name}: {error}.")
-        return
-    st.session_state[f"{page}.uploaded_text"] = {"model": loaded, "time": time.time(), "signature": signature}
-    st.success(f"Loaded {upload.name}: a {loaded.config.cell} that reads {loaded.config.sequence_length} "
-               f"characters of a {loaded.vocabulary.size}-character vocabulary. It writes below.")
+    upload_once(
+        "Upload a text model (.keras) saved from this page", f"{page}.upload_text", f"{page}.uploaded_text",
+        load_text_model,
+        lambda loaded: (f"a {loaded.config.cell} that reads {loaded.config.sequence_length} characters of a "
+                        f"{loaded.vocabulary.size}-character vocabulary. It writes below."))
 
 
-def uploaded_text_model(page: str, latest_job_created: float | None) -> LoadedTextModel | None:
+def uploaded_text_model(page: str) -> LoadedTextModel | None:
     """The uploaded text model, if it is newer than the page's latest training."""
-    stored = st.session_state.get(f"{page}.uploaded_text")
-    if stored is None or (latest_job_created is not None and latest_job_created > stored["time"]):
-        return None
-    return stored["model"]
+    return uploaded_if_newer(page, f"{page}.uploaded_text")

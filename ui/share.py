@@ -41,14 +41,19 @@ def _upload_key(page: str) -> str:
     return f"{page}.uploaded"
 
 
+def uploaded_if_newer(page: str, state_key: str) -> Any:
+    """What an uploader stored under ``state_key``, if it came after the page's latest training."""
+    stored = st.session_state.get(state_key)
+    job = current_job(page)
+    if stored is None or (job is not None and job.created > stored["time"]):
+        return None
+    return stored["model"]
+
+
 def current_model(page: str) -> Any:
     """The model a page shows: the latest finished training, or a newer uploaded model."""
-    uploaded = st.session_state.get(_upload_key(page))
-    job = current_job(page)
-    trained = trained_model(page)
-    if uploaded is not None and (job is None or uploaded["time"] > job.created):
-        return uploaded["model"]
-    return trained
+    uploaded = uploaded_if_newer(page, _upload_key(page))
+    return uploaded if uploaded is not None else trained_model(page)
 
 
 def continue_choice(page: str) -> Any:
@@ -98,26 +103,43 @@ def downloads(
         mime="application/json", key=f"{page}.download_settings", on_click="ignore")
 
 
-def model_upload(page: str, input_shape: Sequence[int] | None, outputs: int | None) -> None:
-    """A ``.keras`` uploader; a fitting model becomes the page's current model."""
-    upload = st.file_uploader(
-        "Upload a model (.keras) saved from this page", type=["keras"], key=f"{page}.upload",
-        help="Loaded in Keras' safe mode (files carrying code are refused).")
+def upload_once(
+    label: str, key: str, state_key: str, load: Callable[[bytes], Any], describe: Callable[[Any], str]
+) -> None:
+    """A ``.keras`` uploader that loads each new file once and keeps it, timed, in the session.
+
+    Args:
+        label: the uploader's label.
+        key: the uploader's widget key.
+        state_key: where the loaded object is kept (``{"model", "time", "signature"}``).
+        load: bytes -> the loaded object; raises ValueError with a plain sentence.
+        describe: what the success message says about the loaded object.
+    """
+    upload = st.file_uploader(label, type=["keras"], key=key,
+                              help="Loaded in Keras' safe mode (files carrying code are refused).")
     if upload is None:
         return
     signature = (upload.name, upload.size, upload.file_id)
-    stored = st.session_state.get(_upload_key(page))
+    stored = st.session_state.get(state_key)
     if stored is not None and stored["signature"] == signature:
         st.caption(f"Using the uploaded model {upload.name}.")
         return
     try:
-        model = model_from_bytes(upload.getvalue(), input_shape, outputs)
+        loaded = load(upload.getvalue())
     except ValueError as error:
         st.error(f"Cannot use {upload.name}: {error}.")
         return
-    st.session_state[_upload_key(page)] = {"model": model, "time": time.time(), "signature": signature}
-    st.success(f"Loaded {upload.name}: {model.count_params():,} weights. Draw against it below, "
-               "or tick 'Continue training the current model' and press Train.")
+    st.session_state[state_key] = {"model": loaded, "time": time.time(), "signature": signature}
+    st.success(f"Loaded {upload.name}: {describe(loaded)}")
+
+
+def model_upload(page: str, input_shape: Sequence[int] | None, outputs: int | None) -> None:
+    """A ``.keras`` uploader; a fitting model becomes the page's current model."""
+    upload_once(
+        "Upload a model (.keras) saved from this page", f"{page}.upload", _upload_key(page),
+        lambda data: model_from_bytes(data, input_shape, outputs),
+        lambda model: (f"{model.count_params():,} weights. Draw against it below, or tick 'Continue "
+                       "training the current model' and press Train."))
 
 
 def train_and_share(
