@@ -18,12 +18,18 @@ def open_app_page(page, url: str) -> None:
 
 
 def wait_until_idle(page, timeout: float = 60) -> None:
-    """Wait until the script run indicator is gone (the page finished running)."""
-    time.sleep(0.5)
+    """Wait until the script has finished running and stayed finished for half a second.
+
+    Streamlit marks the app root with ``data-test-script-state``; a run counts as finished only
+    when it reads ``notRunning`` (not ``initial``: the first run may not have started yet) and no
+    run indicator shows, on several checks in a row.
+    """
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
     deadline = time.time() + timeout
-    while time.time() < deadline:
-        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
-            return
+    calm = 0
+    while time.time() < deadline and calm < 3:
+        quiet = page.locator(idle).count() == 1 and page.locator('[data-testid="stStatusWidget"]').count() == 0
+        calm = calm + 1 if quiet else 0
         time.sleep(0.2)
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from browser import (assert_no_exception, download_model, draw, drawing_canvas, open_app_page,
                      upload_in_fresh_session, wait_until_idle)
@@ -34,7 +35,7 @@ def test_a_copied_link_reproduces_the_settings(browser, page, app_url):
     fresh = browser.new_context().new_page()
     open_app_page(fresh, link)
     assert slider_value(fresh, "Epochs") == "7"
-    assert fresh.get_by_text("softmax").count() >= 1
+    expect(fresh.get_by_role("combobox", name="Output activation")).to_have_value("softmax")
     assert_no_exception(fresh)
     fresh.context.close()
 
