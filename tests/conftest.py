@@ -41,12 +41,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Base URL of a fresh ``streamlit run app.py`` for the whole test session."""
+def serve_app(log_path: Path, **env: str):
+    """Run ``streamlit run app.py`` on a free port with extra environment; yield its base URL."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "PLAYGROUND_DATA": "bundled"}
+    env = {**os.environ, "PLAYGROUND_DATA": "bundled", **env}
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -64,12 +62,26 @@ def app_url(tmp_path_factory):
     else:
         server.kill()
         pytest.fail(f"the app did not start; log:\n{log_path.read_text()[-3000:]}")
-    yield url
-    server.terminate()
     try:
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Base URL of a fresh ``streamlit run app.py`` for the whole test session."""
+    yield from serve_app(tmp_path_factory.mktemp("server") / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def one_slot_app_url(tmp_path_factory):
+    """A second server that runs one training at a time (``PLAYGROUND_MAX_TRAININGS=1``)."""
+    yield from serve_app(tmp_path_factory.mktemp("one_slot") / "streamlit.log", PLAYGROUND_MAX_TRAININGS="1")
 
 
 @pytest.fixture(scope="session")

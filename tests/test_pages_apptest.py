@@ -39,6 +39,20 @@ def test_perceptron_settings_come_from_the_link_and_bad_values_warn():
     assert not app.exception
 
 
+@pytest.mark.parametrize("path, page, name, asked, used", [
+    ("pages/perceptron.py", "perceptron", "train_samples", "60000", 8000),  # full MNIST's size, 8,000 bundled
+    ("pages/cnn.py", "cnn", "epochs", "40", 30),  # the config allows 40, the page's slider stops at 30
+    ("pages/cnn.py", "cnn", "train_samples", "10", 100),  # the page's slider starts at 100
+])
+def test_a_link_value_beyond_the_pages_slider_is_fitted_and_said(path, page, name, asked, used):
+    app = open_page(path, {name: asked})
+    assert app.sidebar.slider(key=f"{page}.setting.{name}").value == used
+    assert any(asked in w.value and f"{used:g} is used" in w.value for w in app.sidebar.warning)
+    assert not app.exception
+    app.run()  # the note is said once; the page goes on with the fitted value
+    assert app.sidebar.slider(key=f"{page}.setting.{name}").value == used and not app.exception
+
+
 def test_perceptron_shows_the_xor_lesson():
     app = open_page("pages/perceptron.py")
     shown = texts(app)

@@ -77,6 +77,9 @@ def settings_panel(
         key = _state_key(page, name)
         if key not in st.session_state:
             st.session_state[key] = getattr(current, name)
+            note = _fit_to_widget(name, key, metadata[name], options)
+            if note:
+                container.warning(f"{options.get('label', name)}: {note}")
         values[name] = _widget(container, name, hints[name], metadata[name], dict(options), key)
     try:
         config = current.changed(**values)
@@ -86,6 +89,33 @@ def settings_panel(
     st.session_state[f"{page}.config"] = config
     st.query_params.from_dict(config.to_query())
     return config
+
+
+def _bounds(name: str, meta: Mapping[str, Any], options: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The lowest and highest value a number widget offers: the field's, the page's, the server's."""
+    low = options.get("min", meta.get("min"))
+    high = min(options.get("max", meta.get("max")), meta.get("max"), _SERVER_LIMITS.get(name, lambda: float("inf"))())
+    return low, high
+
+
+def _fit_to_widget(name: str, key: str, meta: Mapping[str, Any], options: Mapping[str, Any]) -> str:
+    """Bring a new widget's starting value (from a link or a preset) into the widget's range.
+
+    A link may hold a value the config allows but this page or server does not offer (say
+    60,000 training samples where only 8,000 digits are bundled). Returns a sentence saying
+    what was done, or "" when the value fits.
+    """
+    value = st.session_state[key]
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not numeric or "min" not in meta or options.get("kind") not in (None, "slider", "number") \
+            or options.get("options", meta.get("choices")) is not None:
+        return ""
+    low, high = _bounds(name, meta, options)
+    fitted = min(max(value, low), high)
+    if fitted == value:
+        return ""
+    st.session_state[key] = type(value)(fitted)
+    return f"{value:g} is {'more' if value > high else 'less'} than this page offers here, so {fitted:g} is used."
 
 
 def _widget(container: Any, name: str, hint: Any, meta: Mapping[str, Any], options: dict, key: str) -> Any:
@@ -104,10 +134,7 @@ def _widget(container: Any, name: str, hint: Any, meta: Mapping[str, Any], optio
     if choices is not None and kind in (None, "select"):
         return container.selectbox(label, options=list(choices), key=key, help=help_text,
                                    format_func=options.get("format_func", str))
-    low = options.get("min", meta.get("min"))
-    high = min(options.get("max", meta.get("max")), meta.get("max"), _SERVER_LIMITS.get(name, lambda: float("inf"))())
-    if st.session_state[key] > high:
-        st.session_state[key] = type(st.session_state[key])(high)
+    low, high = _bounds(name, meta, options)
     if kind == "slider":
         return container.slider(label, min_value=low, max_value=high, key=key, help=help_text,
                                 step=options.get("step"))
