@@ -15,6 +15,7 @@ import numpy as np
 
 from nn_core.config import TrainingConfig
 from nn_core.data import MnistData, to_float, training_subset
+from nn_core.inference import warm_up
 from nn_core.models import build_model
 from nn_core.training import TrainingData, TrainingJob
 
@@ -48,9 +49,10 @@ def shape_for(config: TrainingConfig, x: np.ndarray) -> np.ndarray:
 
 
 def evaluate_digits(model: Any, config: TrainingConfig, data: MnistData) -> dict[str, float]:
-    """Test loss and accuracy of ``model`` on the test digits."""
+    """Test loss and accuracy of ``model`` on the test digits; then its digit call is traced."""
     x_test = shape_for(config, to_float(data.x_test))
     loss, accuracy = model.evaluate(x_test, data.y_test, batch_size=1024, verbose=0)
+    warm_up(model)
     return {"test_loss": float(loss), "test_accuracy": float(accuracy)}
 
 

@@ -67,6 +67,15 @@ def compiled_call(model: keras.Model) -> Callable[[np.ndarray], np.ndarray]:
     return function
 
 
+def warm_up(model: keras.Model) -> None:
+    """Trace ``model``'s compiled call now, so the first drawn digit does not pay for it.
+
+    Tracing costs tens of milliseconds once per model; the training job calls this on its
+    own thread right after evaluating, while the user is still reading the curves.
+    """
+    compiled_call(model)(np.zeros((1,) + tuple(model.input_shape[1:]), dtype=np.float32))
+
+
 def normalise(outputs: np.ndarray) -> np.ndarray:
     """Outputs as probabilities summing to 1 along the last axis.
 

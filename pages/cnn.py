@@ -65,7 +65,6 @@ else:
     st.subheader("Draw a digit")
     canvas_column, result_column = st.columns([1, 2])
     with canvas_column:
-        st.caption("Draw one digit, large:")  # room for the canvas's toolbar, which floats above it
         drawing = draw_digit(PAGE)
     with result_column:
         classified = classify_drawing(PAGE, model, drawing)

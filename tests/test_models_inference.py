@@ -51,3 +51,17 @@ def test_predict_digit_rejects_wrong_shapes():
 def test_normalise_handles_zero_outputs():
     np.testing.assert_allclose(normalise(np.zeros(4)), [0.25] * 4)
     np.testing.assert_allclose(normalise(np.array([1.0, 3.0])), [0.25, 0.75])
+
+
+def test_evaluating_a_trained_digit_model_traces_its_digit_call(mnist):
+    from nn_core import inference
+    from nn_core.digits import evaluate_digits
+
+    config = PerceptronConfig()
+    model = build_model(config)
+    assert model not in inference._COMPILED
+    results = evaluate_digits(model, config, mnist)
+    assert model in inference._COMPILED  # the first drawn digit will not pay for the trace
+    assert 0 <= results["test_accuracy"] <= 1
+    probabilities = predict_digit(model, mnist.x_test[0] / 255.0)
+    assert probabilities.shape == (10,) and abs(probabilities.sum() - 1) < 1e-6

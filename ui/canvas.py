@@ -24,6 +24,9 @@ def draw_digit(page: str) -> np.ndarray | None:
     # Imported here: the component registers itself on import, which needs a running app.
     from streamlit_drawable_canvas import st_canvas
 
+    # The canvas's toolbar (undo, redo, clear) floats just above it on hover: this line
+    # gives it room instead of letting it cover whatever the page wrote above.
+    st.caption("Draw with the mouse, or a finger on a touch screen:")
     generation_key = f"{page}.canvas_generation"
     generation = st.session_state.setdefault(generation_key, 0)
     result = st_canvas(

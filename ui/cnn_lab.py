@@ -51,7 +51,6 @@ def choose_picture(page: str) -> LoadedImage | None:
         except ImageError as error:
             st.error(str(error))
             return None
-    st.caption("Draw with the mouse:")  # room for the canvas's toolbar, which floats above it
     drawing = draw_digit(f"{page}.lab")
     try:
         picture = canvas_image(drawing) if drawing is not None else None

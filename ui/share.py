@@ -18,6 +18,7 @@ from typing import Any
 import streamlit as st
 
 from nn_core.config import TrainingConfig
+from nn_core.inference import warm_up
 from nn_core.persistence import config_to_json, history_to_csv, model_from_bytes, model_to_bytes
 from ui.console import current_job, trained_model
 
@@ -133,11 +134,16 @@ def upload_once(
     st.success(f"Loaded {upload.name}: {describe(loaded)}")
 
 
+def _warmed(model: Any) -> Any:
+    warm_up(model)  # the first digit drawn against an uploaded model is fast too
+    return model
+
+
 def model_upload(page: str, input_shape: Sequence[int] | None, outputs: int | None) -> None:
     """A ``.keras`` uploader; a fitting model becomes the page's current model."""
     upload_once(
         "Upload a model (.keras) saved from this page", f"{page}.upload", _upload_key(page),
-        lambda data: model_from_bytes(data, input_shape, outputs),
+        lambda data: _warmed(model_from_bytes(data, input_shape, outputs)),
         lambda model: (f"{model.count_params():,} weights. Draw against it below, or tick 'Continue "
                        "training the current model' and press Train."))
 
