@@ -6,6 +6,7 @@ knows about Streamlit, so the same figures work in a notebook.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -37,14 +38,16 @@ def training_curves(
     for column, metric in ((1, "loss"), (2, "accuracy")):
         show_legend = column == 1
         if batch_curve:
-            progress = [point[0] for point in batch_curve]
-            values = [point[column] for point in batch_curve]
+            # Keras reports a running mean that restarts each epoch, so each epoch is its
+            # own faint segment; joining them would draw a cliff at every epoch boundary.
+            progress, values = _epoch_segments(batch_curve, column)
             figure.add_trace(
-                go.Scatter(x=progress, y=values, name="training", mode="lines",
-                           line={"color": TRAIN_COLOUR}, showlegend=show_legend, legendgroup="train"),
+                go.Scatter(x=progress, y=values, name="training, running mean within the epoch", mode="lines",
+                           line={"color": TRAIN_COLOUR, "width": 1}, opacity=0.5, showlegend=show_legend,
+                           legendgroup="batches", connectgaps=False),
                 row=1, col=column,
             )
-        elif history.get(metric):
+        if history.get(metric):
             epochs = list(range(1, len(history[metric]) + 1))
             figure.add_trace(
                 go.Scatter(x=epochs, y=history[metric], name="training", mode="lines+markers",
@@ -67,6 +70,24 @@ def training_curves(
     figure.update_layout(height=320, margin={"l": 40, "r": 20, "t": 40, "b": 40},
                          legend={"orientation": "h", "y": -0.25})
     return figure
+
+
+def _epoch_segments(
+    batch_curve: Sequence[tuple[float, float, float]], column: int
+) -> tuple[list[float | None], list[float | None]]:
+    """The within-epoch points as one line per epoch: a gap (None) between epochs."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    segment = None
+    for point in batch_curve:
+        epoch = math.ceil(point[0]) - 1  # an epoch's points run from just past e to e + 1
+        if segment is not None and epoch != segment:
+            xs.append(None)
+            ys.append(None)
+        segment = epoch
+        xs.append(point[0])
+        ys.append(point[column])
+    return xs, ys
 
 
 def compare_curves(runs: Mapping[str, Mapping[str, Sequence[float]]], metric: str = "val_accuracy") -> go.Figure:
