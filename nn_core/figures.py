@@ -195,7 +195,7 @@ def decision_boundary(
                                     line={"width": 2, "color": "black"}, showscale=False, hoverinfo="skip",
                                     showlegend=False))
     else:
-        figure.add_annotation(x=0.5, y=0.5, text="no line:<br>0.5 everywhere", showarrow=False,
+        figure.add_annotation(x=0.5, y=extent[0] - 0.25, text="no line: 0.5 everywhere", showarrow=False,
                               font={"size": 11, "color": "#444"})
     figure.add_trace(go.Scatter(
         x=points[:, 0], y=points[:, 1], mode="markers+text",

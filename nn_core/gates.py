@@ -79,3 +79,22 @@ def train_gate(gate: str, epochs: int = 2000, learning_rate: float = 1.0, seed: 
     outputs = _sigmoid(INPUTS @ weights + bias)
     predictions = (outputs >= 0.5).astype(int)
     return GateResult(gate, weights, bias, outputs, predictions, int((predictions == targets).sum()))
+
+
+def truth_table(results: dict[str, GateResult]) -> str:
+    """One Markdown truth table for several gates: a row per input, a column per gate.
+
+    Each cell reads ``target → output ✓`` (or ``✗`` when the rounded output is wrong), so
+    the gates can be compared row by row.
+    """
+    header = "| x1 | x2 | " + " | ".join(f"{gate}: target → output" for gate in results) + " |"
+    rule = "|" + ":-:|" * (2 + len(results))
+    rows = []
+    for row, (x1, x2) in enumerate(INPUTS):
+        cells = []
+        for gate, result in results.items():
+            target = int(GATES[gate][row])
+            mark = "✓" if result.predictions[row] == target else "✗"
+            cells.append(f"{target} → {result.outputs[row]:.2f} {mark}")
+        rows.append(f"| {int(x1)} | {int(x2)} | " + " | ".join(cells) + " |")
+    return "\n".join([header, rule, *rows])

@@ -1,10 +1,9 @@
 """Perceptron: ten neurons wired straight to the pixels, trained live on MNIST."""
 
-import numpy as np
 import streamlit as st
 
 from nn_core import figures
-from nn_core.gates import GATES, INPUTS, train_gate
+from nn_core.gates import GATES, INPUTS, train_gate, truth_table
 from nn_core.models import PerceptronConfig
 from nn_core.models.perceptron import PRESETS
 from ui.canvas import classify_drawing, draw_digit
@@ -94,9 +93,4 @@ for column, (gate, result) in zip(st.columns(len(gates)), gates.items()):
                                       f"{gate}: {result.correct}/4 right"),
             key=f"{PAGE}.gate.{gate}", config={"displayModeBar": False},
         )
-        st.dataframe(
-            {"x1": INPUTS[:, 0].astype(int), "x2": INPUTS[:, 1].astype(int),
-             "target": GATES[gate].astype(int), "output": np.round(result.outputs, 2),
-             "right": ["yes" if ok else "no" for ok in result.predictions == GATES[gate]]},
-            hide_index=True,
-        )
+st.markdown(truth_table(gates))  # one table for the four gates, rows are the inputs

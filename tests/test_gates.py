@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nn_core.gates import GATES, INPUTS, train_gate
+from nn_core.gates import GATES, INPUTS, train_gate, truth_table
 
 
 @pytest.mark.parametrize("gate", ["AND", "OR", "NOR"])
@@ -40,3 +40,13 @@ def test_boundary_figure_draws_a_line_only_where_there_is_one():
 
     assert traces("AND") == (["heatmap", "contour", "scatter"], 0)
     assert traces("XOR") == (["heatmap", "scatter"], 1)
+
+
+def test_truth_table_has_a_row_per_input_and_marks_xor_wrong():
+    results = {gate: train_gate(gate) for gate in ("AND", "XOR")}
+    lines = truth_table(results).splitlines()
+    assert lines[0] == "| x1 | x2 | AND: target → output | XOR: target → output |"
+    assert len(lines) == 2 + 4
+    first = lines[2].split(" | ")  # inputs 0, 0
+    assert first[2].startswith("0 → 0.0") and first[2].endswith("✓")
+    assert truth_table(results).count("✗") == 4 - results["XOR"].correct
