@@ -184,16 +184,16 @@ def feature_map_figure(block: Sequence[LayerMaps], shared_scale: bool = True, ma
         raise ValueError(f"expected a block's 3 layers (conv, activation, pool), got {len(block)}")
     count = min(block[0].maps.shape[2], max_filters)
     rows = int(np.ceil(count / columns))
-    gap, card_gap = 2, 6  # empty cells between a card's maps, and between cards
+    gap, card_gap, row_gap = 2, 6, 11  # empty cells between a card's maps, between cards, between rows
     card_width = 3 * tile + 2 * gap
-    height = rows * tile + (rows - 1) * card_gap
+    height = rows * tile + (rows - 1) * row_gap
     width = columns * card_width + (columns - 1) * card_gap
     colour = np.full((height, width), np.nan)  # what is coloured, in [-1, 1]
     real = np.full((height, width), np.nan)  # the real values, for hovering
     limits = [symmetric_limit(layer.maps[:, :, :count]) for layer in block]
     annotations = []
     for index in range(count):
-        top = (index // columns) * (tile + card_gap)
+        top = (index // columns) * (tile + row_gap)  # room for the next row's "filter N" labels
         card_left = (index % columns) * (card_width + card_gap)
         for stage, layer in enumerate(block):
             values = layer.maps[:, :, index]  # (h, w)
@@ -213,7 +213,7 @@ def feature_map_figure(block: Sequence[LayerMaps], shared_scale: bool = True, ma
     figure.update_layout(annotations=annotations)
     figure.update_xaxes(visible=False, range=[-0.5, width - 0.5])
     figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    pixels_per_cell = 1000 / width
+    pixels_per_cell = 900 / width  # the main column of a laptop screen; wider ones add side margins
     figure.update_layout(height=int(height * pixels_per_cell) + 30, margin={"l": 0, "r": 0, "t": 20, "b": 0})
     return figure
 
