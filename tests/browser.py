@@ -60,11 +60,27 @@ def drawing_canvas(page, index: int = -1):
 
 
 def download_model(page, expander: str, path) -> None:
-    """Open the page's save expander, press 'Download model (.keras)' and save the file to ``path``."""
+    """Open the page's save expander, press 'Download model (.keras)' and save the file to ``path``.
+
+    The model file is made on the server when the button is pressed. Once in a CI run the
+    browser never got it; a person would press again, so this presses at most twice and
+    says what the button showed each time nothing came.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.get_by_text(expander).click()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download model (.keras)").click()
-    download.value.save_as(path)
+    button = page.get_by_role("button", name="Download model (.keras)")
+    shown = []
+    for _ in range(2):
+        try:
+            with page.expect_download(timeout=45_000) as download:
+                button.click()
+            download.value.save_as(path)
+            return
+        except PlaywrightTimeout:
+            shown.append(page.locator('[data-testid="stDownloadButtonError"]').all_inner_texts())
+            wait_until_idle(page)
+    raise AssertionError(f"no download after two presses; the button said {shown}")
 
 
 def upload_in_fresh_session(browser, url: str, expander: str, path, uploader_text: str = ""):

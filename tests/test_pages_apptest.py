@@ -49,8 +49,16 @@ def test_a_link_value_beyond_the_pages_slider_is_fitted_and_said(path, page, nam
     assert app.sidebar.slider(key=f"{page}.setting.{name}").value == used
     assert any(asked in w.value and f"{used:g} is used" in w.value for w in app.sidebar.warning)
     assert not app.exception
-    app.run()  # the note is said once; the page goes on with the fitted value
+    app.run()  # the page goes on with the fitted value, and the note stays with the link's warnings
     assert app.sidebar.slider(key=f"{page}.setting.{name}").value == used and not app.exception
+    assert sum(asked in w.value for w in app.sidebar.warning) == 1
+
+
+def test_a_preset_beyond_the_bundled_digits_is_fitted_quietly():
+    app = open_page("pages/mlp.py")
+    button(app, "As in the article").click().run()  # the article trains on 60,000 digits; 8,000 are bundled
+    assert app.sidebar.slider(key="mlp.setting.train_samples").value == 8000
+    assert not app.sidebar.warning and not app.exception
 
 
 def test_perceptron_shows_the_xor_lesson():

@@ -35,6 +35,7 @@ def stored_config(page: str, config_class: type[TrainingConfig]) -> TrainingConf
         config, warnings = config_class.from_query(st.query_params.to_dict())
         st.session_state[key] = config
         st.session_state[f"{page}.link_warnings"] = warnings
+        st.session_state[f"{page}.fresh_from_link"] = True
     return st.session_state[key]
 
 
@@ -68,19 +69,21 @@ def settings_panel(
     """
     container = container or st.sidebar
     current = stored_config(page, config_class)
-    for warning in st.session_state.get(f"{page}.link_warnings", []):
-        container.warning(warning)
     hints = typing.get_type_hints(config_class)
     metadata = {item.name: item.metadata for item in dataclasses.fields(config_class)}
-    values: dict[str, Any] = {}
+    warnings = st.session_state.setdefault(f"{page}.link_warnings", [])
+    from_link = st.session_state.pop(f"{page}.fresh_from_link", False)
     for name, options in fields.items():
         key = _state_key(page, name)
         if key not in st.session_state:
             st.session_state[key] = getattr(current, name)
             note = _fit_to_widget(name, key, metadata[name], options)
-            if note:
-                container.warning(f"{options.get('label', name)}: {note}")
-        values[name] = _widget(container, name, hints[name], metadata[name], dict(options), key)
+            if note and from_link:  # a preset is fitted quietly; a link is told, with its other warnings
+                warnings.append(f"{options.get('label', name)}: {note}")
+    for warning in warnings:
+        container.warning(warning)
+    values = {name: _widget(container, name, hints[name], metadata[name], dict(options), _state_key(page, name))
+              for name, options in fields.items()}
     try:
         config = current.changed(**values)
     except ValueError as error:
