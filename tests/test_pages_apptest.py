@@ -11,6 +11,7 @@ PAGES = ["pages/home.py", "pages/perceptron.py", "pages/mlp.py", "pages/cnn.py",
 def test_page_loads_without_exception(path):
     app = open_page(path)
     assert not app.exception, [e.value for e in app.exception]
+    assert not app.sidebar.warning, [w.value for w in app.sidebar.warning]  # the defaults fit every widget
 
 
 def test_home_says_which_data_is_loaded():
