@@ -48,11 +48,11 @@ def test_perceptron_settings_come_from_the_link_and_bad_values_warn():
 def test_a_link_value_beyond_the_pages_slider_is_fitted_and_said(path, page, name, asked, used):
     app = open_page(path, {name: asked})
     assert app.sidebar.slider(key=f"{page}.setting.{name}").value == used
-    assert any(asked in w.value and f"{used:g} is used" in w.value for w in app.sidebar.warning)
+    assert any(f"{int(asked):,} is" in w.value and f"{used:,} is used" in w.value for w in app.sidebar.warning)
     assert not app.exception
     app.run()  # the page goes on with the fitted value, and the note stays with the link's warnings
     assert app.sidebar.slider(key=f"{page}.setting.{name}").value == used and not app.exception
-    assert sum(asked in w.value for w in app.sidebar.warning) == 1
+    assert sum(f"{int(asked):,} is" in w.value for w in app.sidebar.warning) == 1
 
 
 def test_a_preset_beyond_the_bundled_digits_is_fitted_quietly():

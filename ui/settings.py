@@ -118,7 +118,7 @@ def _fit_to_widget(name: str, key: str, meta: Mapping[str, Any], options: Mappin
     if fitted == value:
         return ""
     st.session_state[key] = type(value)(fitted)
-    return f"{value:g} is {'more' if value > high else 'less'} than this page offers here, so {fitted:g} is used."
+    return f"{value:,g} is {'more' if value > high else 'less'} than this page offers here, so {fitted:,g} is used."
 
 
 def _widget(container: Any, name: str, hint: Any, meta: Mapping[str, Any], options: dict, key: str) -> Any:
