@@ -8,7 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     # Limits for a shared classroom server (see README, "Deploy"); override with -e.
     PLAYGROUND_MAX_EPOCHS=50 \
-    PLAYGROUND_MAX_SAMPLES=60000
+    PLAYGROUND_MAX_SAMPLES=60000 \
+    # Saved runs (database and model files) live on a volume, so they outlive the container.
+    PLAYGROUND_DATA_DIR=/data
 
 WORKDIR /app
 
@@ -16,6 +18,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
+# The frame and the three trees every lesson lives in (pages/<slug>.py, ui/<slug>/,
+# nn_core/<slug>/): a new lesson needs no line here (a test checks that these are all).
 COPY app.py ./
 COPY .streamlit ./.streamlit
 COPY nn_core ./nn_core
@@ -23,8 +27,9 @@ COPY pages ./pages
 COPY ui ./ui
 
 # Run as an unprivileged user.
-RUN useradd --create-home playground && chown -R playground /app
+RUN useradd --create-home playground && mkdir -p /data && chown -R playground /app /data
 USER playground
+VOLUME ["/data"]
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

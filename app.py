@@ -1,4 +1,4 @@
-"""The playground's frame: page set-up, navigation, and what every page shares.
+"""The playground's frame: page set-up, navigation from the list of lessons, and what every page shares.
 
 Run with ``streamlit run app.py``.
 """
@@ -6,16 +6,17 @@ Run with ``streamlit run app.py``.
 import nn_core  # noqa: F401  (sets TensorFlow's thread counts before anything imports it)
 import streamlit as st
 
+from nn_core.lessons import LESSONS
+from ui.identity import browser_identity
+
 st.set_page_config(page_title="Neural-network playground", page_icon=":material/neurology:", layout="wide")
 
-PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/perceptron.py", title="Perceptron", icon=":material/linear_scale:", url_path="perceptron"),
-    st.Page("pages/mlp.py", title="Multi-Layer Perceptron", icon=":material/stacks:", url_path="mlp"),
-    st.Page("pages/cnn.py", title="Convolutional Network", icon=":material/grid_on:", url_path="cnn"),
-    st.Page("pages/rnn.py", title="Recurrent Network", icon=":material/autorenew:", url_path="rnn"),
+PAGES = [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)] + [
+    st.Page(lesson.page_path, title=lesson.title, icon=lesson.icon, url_path=lesson.slug) for lesson in LESSONS
 ]
 
 navigation = st.navigation(PAGES)
-st.sidebar.caption("Train real TensorFlow networks in your browser and look inside them.")
+with st.sidebar:
+    st.caption("Train real TensorFlow networks in your browser and look inside them.")
+    browser_identity()  # this browser's runs, kept on the server (a cookie remembers which are yours)
 navigation.run()

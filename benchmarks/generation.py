@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.timing import median_seconds
-from nn_core.models.rnn import PRESETS, RNNConfig, build_text_model
-from nn_core.text import Vocabulary, sample_text
-from nn_core.text_generation import TextGenerator
+from nn_core.rnn.config import PRESETS, RNNConfig, build_text_model
+from nn_core.rnn.text import Vocabulary, sample_text
+from nn_core.rnn.generation import TextGenerator
 
 APP_CHARACTERS = 200  # the page's default length
 ARTICLE_CHARACTERS = 50  # the article's loop length

@@ -32,11 +32,15 @@ import nn_core  # noqa: E402,F401  (thread settings before TensorFlow)
 import numpy as np  # noqa: E402
 
 from benchmarks.timing import median_seconds  # noqa: E402
-from nn_core.data import load_mnist  # noqa: E402
-from nn_core.digits import shape_for, split_training  # noqa: E402
-from nn_core.inference import predict_digit  # noqa: E402
-from nn_core.models import CNNConfig, MLPConfig, PerceptronConfig, build_model  # noqa: E402
-from nn_core.preprocess import canvas_to_mnist  # noqa: E402
+from nn_core.digits.data import load_mnist  # noqa: E402
+from nn_core.digits.job import shape_for
+from nn_core.digits import split_training  # noqa: E402
+from nn_core.digits.inference import predict_digit  # noqa: E402
+from nn_core.cnn import CNNConfig
+from nn_core.mlp import MLPConfig
+from nn_core.perceptron import PerceptronConfig
+from nn_core.networks import build_model  # noqa: E402
+from nn_core.digits.preprocess import canvas_to_mnist  # noqa: E402
 from nn_core.training import TrainingData, TrainingJob  # noqa: E402
 
 

@@ -1,10 +1,9 @@
-"""The code behind every click: a standalone Keras script for the current settings.
+"""The code behind every click: Keras source read from the network a config builds.
 
-The script needs only TensorFlow and NumPy. Its layers are read from the network the
-config actually builds (each layer's non-default arguments), so the script and the app
-cannot drift apart. For the digit models it loads MNIST, holds back the same share for
-validation, builds, compiles, fits and evaluates; ``nn_core.text_codegen`` does the same
-for the text generator.
+``model_code`` writes a built model as ``keras.Sequential([...])`` and ``layer_code`` one
+layer with its non-default arguments, so a code box and the app cannot drift apart:
+whatever the app builds is what the code says. The lessons' whole scripts are templates
+around these (``nn_core.digits.script``, ``nn_core.rnn.script``).
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ import inspect
 from typing import Any
 
 from nn_core.config import TrainingConfig
-from nn_core.data import SPLIT_SEED, TEST_FRACTION
+from nn_core.networks import MOMENTUM
 
 OPTIMIZER_CODE = {
     "adam": "keras.optimizers.Adam(learning_rate={lr})",
-    "sgd": "keras.optimizers.SGD(learning_rate={lr}, momentum=0.9)",
+    "sgd": f"keras.optimizers.SGD(learning_rate={{lr}}, momentum={MOMENTUM})",
     "rmsprop": "keras.optimizers.RMSprop(learning_rate={lr})",
 }
 # Values Keras fills in for arguments left at their default (None).
@@ -67,114 +66,19 @@ def layer_code(layer: Any) -> str:
     return f"keras.layers.{type(layer).__name__}({', '.join(arguments)})"
 
 
-def model_code(model: Any) -> str:
-    """``keras.Sequential([...])`` source for a built Sequential model."""
-    lines = [f"keras.Input(shape={tuple(model.input_shape[1:])!r})"]
-    lines += [layer_code(layer) for layer in model.layers]
-    body = ",\n".join(f"    {line}" for line in lines)
-    return f"keras.Sequential([\n{body}\n])"
-
-
-DIGIT_SCRIPT = '''\
-"""{title}: the neural-network playground's settings as a plain Keras script.
-
-Run it with only TensorFlow and NumPy installed: python {filename}
-It trains on the full MNIST when Keras can download it; offline, set MNIST_NPZ to the
-playground's bundled file (nn_core/assets/mnist_10k.npz) to use those 10,000 digits,
-split as the playground splits them.
-"""
-
-import os
-
-import numpy as np
-import keras
-
-SEED = {seed}
-keras.utils.set_random_seed(SEED)  # the same initial weights and digit order every run
-
-
-def load_digits():
-    """(x_train, y_train), (x_test, y_test) as uint8 28x28 images and labels."""
-    bundled = os.environ.get("MNIST_NPZ")
-    if not bundled:
-        return keras.datasets.mnist.load_data()
-    with np.load(bundled) as archive:
-        x, y = archive["x"], archive["y"]
-    # The playground's split: {test_percent}% of each digit for testing, seeded.
-    rng = np.random.default_rng({split_seed})
-    train, test = [], []
-    for label in np.unique(y):
-        indices = rng.permutation(np.flatnonzero(y == label))
-        n_test = int(round(len(indices) * {test_fraction}))
-        test.append(indices[:n_test])
-        train.append(indices[n_test:])
-    train, test = rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
-    return (x[train], y[train]), (x[test], y[test])
-
-
-(x_train, y_train), (x_test, y_test) = load_digits()
-
-# A seeded subset of {train_samples} training digits; the first {validation_percent}% of it held back for validation.
-order = np.random.default_rng(SEED).permutation(len(x_train))[:{train_samples}]
-x_train, y_train = x_train[order], y_train[order]
-n_validation = int(round(len(x_train) * {validation_split}))
-x_val, y_val = x_train[:n_validation], y_train[:n_validation]
-x_train, y_train = x_train[n_validation:], y_train[n_validation:]
-
-
-def prepare(images):
-    """Pixels to [0, 1], shaped as the network takes them: {input_shape}."""
-    return (images.astype("float32") / 255.0).reshape((-1,) + {input_shape})
-
-
-model = {model}
-model.compile(
-    optimizer={optimizer},
-    loss="{loss}",
-    metrics=["accuracy"],
-)
-model.summary()
-
-history = model.fit(
-    prepare(x_train),
-    y_train,
-    epochs={epochs},
-    batch_size={batch_size},
-    validation_data=(prepare(x_val), y_val) if len(x_val) else None,{callbacks}
-)
-loss, accuracy = model.evaluate(prepare(x_test), y_test, verbose=0)
-print(f"Accuracy on the {{len(x_test)}} test digits: {{accuracy:.1%}}")
-'''
-
-
-def digit_script(config: TrainingConfig, title: str) -> str:
-    """A standalone script that trains the config's digit model as the app does.
+def model_code(model: Any, first: str | None = None, skip: tuple[str, ...] = ()) -> str:
+    """``keras.Sequential([...])`` source for a built model whose layers run one after the other.
 
     Args:
-        config: a digit model's config (perceptron, MLP, CNN).
-        title: a few words naming the lesson, for the script's docstring.
+        model: a built Sequential model (or a functional one that is a chain of layers).
+        first: the input line; ``keras.Input(shape=...)`` of the model's input by default.
+        skip: class names of layers to leave out (e.g. a layer the script replaces).
 
     Returns:
         Python source.
     """
-    model = config.build()  # type: ignore[attr-defined]
-    filename = f"{type(config).__name__.replace('Config', '').lower()}_playground.py"
-    return DIGIT_SCRIPT.format(
-        title=title, filename=filename, seed=config.seed, split_seed=SPLIT_SEED,
-        test_fraction=TEST_FRACTION, test_percent=round(TEST_FRACTION * 100),
-        train_samples=config.train_samples, validation_split=config.validation_split,
-        validation_percent=round(config.validation_split * 100),
-        input_shape=repr(tuple(config.input_shape)),  # type: ignore[attr-defined]
-        model=model_code(model),
-        optimizer=optimizer_code(config), loss=config.loss,
-        epochs=config.epochs, batch_size=config.batch_size, callbacks=_callbacks_code(config),
-    )
-
-
-def _callbacks_code(config: TrainingConfig) -> str:
-    """The ``callbacks=[...]`` argument for settings that need one (early stopping)."""
-    if not getattr(config, "early_stopping", False):
-        return ""
-    return ("\n    # Stop when the validation loss has not improved for a while; keep the best weights."
-            "\n    callbacks=[keras.callbacks.EarlyStopping(monitor=\"val_loss\", "
-            f"patience={config.patience}, restore_best_weights=True)],")
+    lines = [first or f"keras.Input(shape={tuple(model.input_shape[1:])!r})"]
+    lines += [layer_code(layer) for layer in model.layers
+              if type(layer).__name__ not in ("InputLayer", *skip)]
+    body = ",\n".join(f"    {line}" for line in lines)
+    return f"keras.Sequential([\n{body}\n])"

@@ -4,7 +4,8 @@ Every model's settings are one frozen dataclass (``PerceptronConfig``, ``MLPConf
 built from ``TrainingConfig``. Each field says in its metadata what it may hold (a range
 or a list of choices) and a one-line help text; from that single description come:
 
-- validation: a config that cannot train raises ``ValueError`` when it is made;
+- validation: a config that cannot train raises ``SettingsError`` (a plain sentence) when
+  it is made;
 - the query string: ``to_query`` / ``from_query`` turn a config into ``dict[str, str]``
   and back, for links that reproduce a setting (a URL is user input, so unknown or
   invalid values fall back to the defaults, with a warning for each);
@@ -19,8 +20,10 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from nn_core.errors import SettingsError
+
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
-"""Optimizer names; ``nn_core.models.make_optimizer`` maps them to Keras classes."""
+"""Optimizer names; ``nn_core.networks.make_optimizer`` maps them to Keras classes."""
 
 C = TypeVar("C", bound="TrainingConfig")
 
@@ -112,13 +115,13 @@ class TrainingConfig:
             try:
                 value = _parse(str(raw), hints[name])
                 _check(item, value, hints[name])
-            except ValueError as error:
+            except SettingsError as error:
                 warnings.append(f"Ignored {name}={str(raw)[:40]!r} ({error}); using the default.")
                 continue
             values[name] = value
         try:
             return cls(**values), warnings
-        except ValueError as error:  # each value fine alone, not together
+        except SettingsError as error:  # each value fine alone, not together
             return cls(), warnings + [f"Ignored the link's settings ({error}); using the defaults."]
 
     def changed(self, **changes: Any) -> C:
@@ -152,7 +155,7 @@ def _parse(raw: str, hint: Any) -> Any:
     if is_tuple:
         parts = [part.strip() for part in raw.split(",") if part.strip()]
         if not parts:
-            raise ValueError("empty list")
+            raise SettingsError("empty list")
         return tuple(_parse_one(part, item_type) for part in parts)
     return _parse_one(raw.strip(), item_type)
 
@@ -164,17 +167,17 @@ def _parse_one(raw: str, item_type: type) -> Any:
             return True
         if lowered in {"false", "0", "no", "off"}:
             return False
-        raise ValueError("not true or false")
+        raise SettingsError("not true or false")
     if item_type is int:
         try:
             return int(raw)
         except ValueError:
-            raise ValueError("not a whole number") from None
+            raise SettingsError("not a whole number") from None
     if item_type is float:
         try:
             value = float(raw)
         except ValueError:
-            raise ValueError("not a number") from None
+            raise SettingsError("not a number") from None
         return value
     return raw
 
@@ -190,16 +193,16 @@ def _format(value: Any) -> str:
 
 
 def _check(item: dataclasses.Field, value: Any, hint: Any) -> None:
-    """Raise ValueError with a plain sentence when ``value`` does not fit the field."""
+    """Raise ``SettingsError`` with a plain sentence when ``value`` does not fit the field."""
     item_type, is_tuple = _base_type(hint)
     meta = item.metadata
     values = value if is_tuple else (value,)
     if is_tuple:
         if not isinstance(value, tuple):
-            raise ValueError(f"{item.name} must be a tuple, got {value!r}")
+            raise SettingsError(f"{item.name} must be a tuple, got {value!r}")
         low_len, high_len = meta.get("length", (1, 64))
         if not low_len <= len(value) <= high_len:
-            raise ValueError(f"{item.name} must have {low_len} to {high_len} items")
+            raise SettingsError(f"{item.name} must have {low_len} to {high_len} items")
     for single in values:
         if item_type is float and isinstance(single, int) and not isinstance(single, bool):
             single = float(single)
@@ -210,13 +213,13 @@ def _check(item: dataclasses.Field, value: Any, hint: Any) -> None:
         else:
             ok = isinstance(single, item_type)
         if not ok:
-            raise ValueError(f"{item.name} must be {item_type.__name__}, got {single!r}")
+            raise SettingsError(f"{item.name} must be {item_type.__name__}, got {single!r}")
         if item_type is float and not math.isfinite(single):
-            raise ValueError(f"{item.name} must be a finite number")
+            raise SettingsError(f"{item.name} must be a finite number")
         if "choices" in meta and single not in meta["choices"]:
             options = ", ".join(map(str, meta["choices"]))
-            raise ValueError(f"{item.name} must be one of {options}")
+            raise SettingsError(f"{item.name} must be one of {options}")
         if "min" in meta and not meta["min"] <= single <= meta["max"]:
-            raise ValueError(f"{item.name} must be between {meta['min']} and {meta['max']}")
+            raise SettingsError(f"{item.name} must be between {meta['min']} and {meta['max']}")
         if "max_length" in meta and len(single) > meta["max_length"]:
-            raise ValueError(f"{item.name} must be at most {meta['max_length']} characters")
+            raise SettingsError(f"{item.name} must be at most {meta['max_length']} characters")

@@ -2,7 +2,9 @@
 
 - A trained model as a ``.keras`` file, and back. Loading always uses Keras' safe mode,
   which refuses files that carry code (``Lambda`` layers), and checks that the model
-  fits the page it is brought to (its input and output shapes). What a model needs
+  fits the page it is brought to (its input and output shapes). Before Keras reads a
+  file, its zip directory is checked: an archive whose members would unpack to far more
+  than it weighs (a zip bomb) is refused unopened. What a model needs
   besides its weights (a text model's vocabulary) travels inside the same file, as a
   ``playground.json`` member of the zip archive, which Keras ignores.
 - A training history as CSV, one row per epoch.
@@ -21,11 +23,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from nn_core.config import TrainingConfig
+from nn_core.errors import ModelFileError, SettingsError
 
 if TYPE_CHECKING:
     import keras
 
 MAX_MODEL_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what a model file may unpack to, all members together
+MAX_PACKING_RATIO = 100  # weights barely compress; a member 100 times smaller than its content is a bomb
+MAX_MEMBERS = 1000
 NOTES_MEMBER = "playground.json"
 
 
@@ -82,16 +88,15 @@ def model_from_bytes(
         The compiled model, ready to predict or to train further.
 
     Raises:
-        ValueError: with a plain sentence, for anything that is not a fitting model.
+        ModelFileError: with a plain sentence, for anything that is not a fitting model.
     """
     import keras
 
     if not data:
-        raise ValueError("the file is empty")
+        raise ModelFileError("the file is empty")
     if len(data) > MAX_MODEL_BYTES:
-        raise ValueError(f"the file is larger than {MAX_MODEL_BYTES // 2**20} MB")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ValueError("this is not a Keras model file (.keras files are zip archives)")
+        raise ModelFileError(f"the file is larger than {MAX_MODEL_BYTES // 2**20} MB")
+    check_archive(data)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "upload.keras")
         with open(path, "wb") as file:
@@ -101,31 +106,69 @@ def model_from_bytes(
         except Exception as error:  # Keras raises many kinds; the user needs one sentence
             reason = str(error).split("\n")[0][:200]
             if "safe_mode" in reason or "Lambda" in reason:
-                raise ValueError("the model contains code (a Lambda layer), which safe mode refuses to load") from None
-            raise ValueError(f"Keras could not load this model: {reason}") from None
+                raise ModelFileError("the model contains code (a Lambda layer), which safe mode refuses to load") from None
+            raise ModelFileError(f"Keras could not load this model: {reason}") from None
     if not isinstance(model, keras.Model):
-        raise ValueError("the file holds no Keras model")
+        raise ModelFileError("the file holds no Keras model")
     if input_shape is not None and tuple(model.input_shape[1:]) != tuple(input_shape):
-        raise ValueError(
+        raise ModelFileError(
             f"this model takes inputs of shape {tuple(model.input_shape[1:])}, but this page "
             f"feeds it {tuple(input_shape)}: it was made for another page"
         )
     if outputs is not None and model.output_shape[-1] != outputs:
-        raise ValueError(f"this model has {model.output_shape[-1]} outputs, this page needs {outputs}")
+        raise ModelFileError(f"this model has {model.output_shape[-1]} outputs, this page needs {outputs}")
     if model.optimizer is None or not getattr(model, "compiled", True):
-        raise ValueError("the model was saved without being compiled, so it cannot train further")
+        raise ModelFileError("the model was saved without being compiled, so it cannot train further")
     return model
 
 
-def history_to_csv(history: Mapping[str, Sequence[float]]) -> str:
-    """Per-epoch metrics as CSV text: a header row, then one row per epoch."""
+def copy_model(model: keras.Model, custom_objects: Mapping[str, Any] | None = None) -> keras.Model:
+    """An independent copy of a compiled model: architecture, weights and optimizer state.
+
+    Training the copy leaves the original as it was (a continued run leaves its parent run
+    untouched). It goes through the ``.keras`` format, so it is exactly what a download and
+    an upload would give.
+    """
+    return model_from_bytes(model_to_bytes(model), custom_objects=custom_objects)
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a model file that is no zip archive, or one that would unpack to far more than it weighs.
+
+    Only the zip's directory is read (no member is unpacked), so a zip bomb costs nothing.
+
+    Raises:
+        ModelFileError: with a plain sentence.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ModelFileError("this is not a Keras model file (.keras files are zip archives)") from None
+    if len(members) > MAX_MEMBERS:
+        raise ModelFileError(f"the archive holds {len(members):,} files; a model file holds a handful")
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_PACKING_RATIO * max(packed, 1024):
+        raise ModelFileError(f"the archive would unpack to {unpacked / 2**20:,.0f} MB from {len(data) / 2**20:,.1f} MB: "
+                             "that is not a model file (it looks like a zip bomb), so it was not opened")
+
+
+def history_to_csv(history: Mapping[str, Sequence[float]], first_epoch: int = 0) -> str:
+    """Per-epoch metrics as CSV text: a header row, then one row per complete epoch.
+
+    Args:
+        history: metric name -> one value per complete epoch.
+        first_epoch: epochs the model had before (a continued run's rows go on from there).
+    """
     names = [name for name, values in history.items() if len(values)]
     rows = max((len(history[name]) for name in names), default=0)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["epoch"] + names)
     for index in range(rows):
-        writer.writerow([index + 1] + [history[name][index] if index < len(history[name]) else "" for name in names])
+        writer.writerow([first_epoch + index + 1]
+                        + [history[name][index] if index < len(history[name]) else "" for name in names])
     return buffer.getvalue()
 
 
@@ -138,14 +181,14 @@ def config_from_json(text: str, config_class: type[TrainingConfig]) -> tuple[Tra
     """Settings from ``config_to_json``'s JSON; bad values fall back with warnings.
 
     Raises:
-        ValueError: the text is not such a document, or describes another model.
+        SettingsError: the text is not such a document, or describes another model.
     """
     try:
         document: Any = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ValueError("this is not a JSON settings file") from None
+        raise SettingsError("this is not a JSON settings file") from None
     if not isinstance(document, dict) or not isinstance(document.get("settings"), dict):
-        raise ValueError("this JSON file holds no playground settings")
+        raise SettingsError("this JSON file holds no playground settings")
     if document.get("model") != config_class.__name__:
-        raise ValueError(f"these settings are for {document.get('model')}, not {config_class.__name__}")
+        raise SettingsError(f"these settings are for {document.get('model')}, not {config_class.__name__}")
     return config_class.from_query(document["settings"])

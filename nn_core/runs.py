@@ -1,23 +1,35 @@
-"""A bounded history of training runs, to compare what a change of settings did.
+"""A training run as it is kept, and what comparing runs needs.
 
-``RunHistory`` keeps the latest runs of one page (the oldest is dropped when it is full),
-each a ``Run`` with a name, its config, its per-epoch curves and its results.
+``Run`` is one training run's record: who trained it, on which lesson, with which
+settings, how it went (status, per-epoch curves, test results, what its callbacks kept),
+and where it stands in its owner's list ("Run 3"). The run store writes it to a database
+(``nn_core.store``); the run registry holds the live ones (``nn_core.registry``).
+
 ``differing_settings`` finds the settings that are not the same in every run, which is
-what a comparison table needs to show. Nothing here knows which model a config
-describes: any object with ``to_query()`` (every ``TrainingConfig``), any dataclass, or a
-plain mapping works.
+what a comparison table needs to show; ``comparison_rows`` builds that table. Nothing
+here knows which model a config describes: any object with ``to_query()`` (every
+``TrainingConfig``), any dataclass, or a plain mapping works.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
-from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+import re
+import secrets
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_CAPACITY = 8
+from nn_core.training import Snapshot, Status
+
+RUN_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+"""What a run id looks like; anything else is refused before the database is asked."""
+
+
+def new_run_id() -> str:
+    """A new run id: 128 random bits, so that a link to a run cannot be guessed."""
+    return secrets.token_urlsafe(16)
 
 
 def settings_of(config: Any) -> dict[str, str]:
@@ -38,25 +50,60 @@ def settings_of(config: Any) -> dict[str, str]:
     raise ValueError(f"cannot read settings from a {type(config).__name__}")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Run:
-    """One finished training run.
+    """One training run.
 
     Attributes:
-        name: unique within its history, e.g. "Run 3".
+        id: unguessable; a link to the run carries it.
+        owner: the browser identity that trained it.
+        lesson: the lesson's slug.
+        number: its place in its owner's runs of the lesson, from 1 ("Run 3").
         config: the settings it was trained with.
-        history: metric name -> one value per completed epoch.
+        created: when Train was pressed (seconds since the epoch).
+        status: how it ended, or where it is (a ``Status`` value).
+        history: metric name -> one value per complete epoch.
         results: e.g. {"test_accuracy": 0.96, "test_loss": 0.13}.
-        status: how it ended: finished, stopped or diverged.
+        extras: what the lesson's callbacks kept after each epoch (samples, early stopping).
+        batch_curve: (epoch progress, running loss, running accuracy) within epochs.
         seconds: training time.
+        total_epochs: epochs planned.
+        first_epoch: epochs its model had before it (a continued training).
+        partial_batches: batches of an epoch a stop interrupted (not counted as an epoch).
+        steps_per_epoch: batches in one epoch.
+        message: what the page says about how it ended.
+        notes: what its model file carries besides weights (a text model's vocabulary).
+        drawing: the last drawing made on its canvas (the canvas's own JSON), if any.
+        parent: the run whose model it continued, if any.
+        model_bytes: size of its saved model file (0 before it is saved, or without one).
     """
 
-    name: str
+    id: str
+    owner: str
+    lesson: str
+    number: int
     config: Any
-    history: Mapping[str, Sequence[float]]
-    results: Mapping[str, float] = field(default_factory=dict)
-    status: str = "finished"
+    created: float = field(default_factory=time.time)
+    status: str = Status.WAITING
+    history: dict[str, list[float]] = field(default_factory=dict)
+    results: dict[str, float] = field(default_factory=dict)
+    extras: list[dict[str, Any]] = field(default_factory=list)
+    batch_curve: list[tuple[float, float, float]] = field(default_factory=list)
     seconds: float = 0.0
+    total_epochs: int = 0
+    first_epoch: int = 0
+    partial_batches: int = 0
+    steps_per_epoch: int = 1
+    message: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)
+    drawing: dict[str, Any] | None = None
+    parent: str | None = None
+    model_bytes: int = 0
+
+    @property
+    def name(self) -> str:
+        """E.g. "Run 3"."""
+        return f"Run {self.number}"
 
     @property
     def settings(self) -> dict[str, str]:
@@ -65,75 +112,33 @@ class Run:
 
     @property
     def epochs_done(self) -> int:
-        """Epochs completed (a stopped run may have fewer than planned)."""
+        """Complete epochs (a stopped run may have fewer than planned)."""
         return max((len(values) for values in self.history.values()), default=0)
 
+    def update(self, snapshot: Snapshot) -> None:
+        """Copy how the run went from its job's snapshot."""
+        self.status = str(snapshot.status)
+        self.history = {name: list(values) for name, values in snapshot.history.items()}
+        self.results = dict(snapshot.results)
+        self.extras = list(snapshot.extras)
+        self.batch_curve = [tuple(point) for point in snapshot.batch_curve]
+        self.seconds = float(snapshot.elapsed)
+        self.total_epochs = snapshot.total_epochs
+        self.first_epoch = snapshot.first_epoch
+        self.partial_batches = snapshot.partial_batches
+        self.steps_per_epoch = snapshot.steps_per_epoch
+        self.message = snapshot.message
 
-class RunHistory:
-    """The latest runs, oldest first, at most ``capacity`` of them.
-
-    Args:
-        capacity: how many runs to keep; adding one more drops the oldest.
-    """
-
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
-        if capacity < 1:
-            raise ValueError(f"capacity must be at least 1, got {capacity}")
-        self.capacity = capacity
-        self._runs: deque[Run] = deque(maxlen=capacity)
-        self._numbers = itertools.count(1)  # names are never reused, even after a drop
-
-    def add(
-        self,
-        config: Any,
-        history: Mapping[str, Sequence[float]],
-        results: Mapping[str, float] | None = None,
-        status: str = "finished",
-        seconds: float = 0.0,
-    ) -> Run:
-        """Record a run under the next free name ("Run 1", "Run 2", ...).
-
-        Args:
-            config: its settings.
-            history: its per-epoch curves (copied).
-            results: its final numbers (copied).
-            status: how it ended.
-            seconds: how long it trained.
-
-        Returns:
-            The new ``Run``; when the history was full, the oldest run is gone.
-        """
-        run = Run(
-            name=f"Run {next(self._numbers)}",
-            config=config,
-            history={name: [float(value) for value in values] for name, values in history.items()},
-            results=dict(results or {}),
-            status=status,
-            seconds=float(seconds),
+    def snapshot(self) -> Snapshot:
+        """The run's record as the page draws a job: a finished job's snapshot."""
+        status = Status(self.status)
+        return Snapshot(
+            status=status, epoch=self.epochs_done, total_epochs=self.total_epochs,
+            batch=self.partial_batches, steps_per_epoch=self.steps_per_epoch, elapsed=self.seconds,
+            waiting_ahead=0, history={name: list(values) for name, values in self.history.items()},
+            batch_curve=list(self.batch_curve), extras=list(self.extras), results=dict(self.results),
+            message=self.message, first_epoch=self.first_epoch,
         )
-        self._runs.append(run)
-        return run
-
-    def __len__(self) -> int:
-        return len(self._runs)
-
-    def __iter__(self) -> Iterator[Run]:
-        return iter(list(self._runs))
-
-    def __getitem__(self, name: str) -> Run:
-        for run in self._runs:
-            if run.name == name:
-                return run
-        raise KeyError(name)
-
-    @property
-    def names(self) -> list[str]:
-        """The runs' names, oldest first."""
-        return [run.name for run in self._runs]
-
-    def clear(self) -> None:
-        """Forget every run (numbering goes on, so names stay unique)."""
-        self._runs.clear()
 
 
 def differing_settings(configs: Sequence[Any]) -> list[str]:

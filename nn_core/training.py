@@ -1,23 +1,28 @@
 """One training loop for every page, and a background job that runs it.
 
 ``fit`` is ``model.fit`` with callables hooked in (``on_epoch_end``, ``on_batch_end``,
-``should_stop``): it knows nothing of who calls it, costs what ``model.fit`` costs, and
-when asked to stop it stops after the current batch, keeping the weights learned so far.
+``should_stop``): it knows nothing of who calls it, and when asked to stop it stops after
+the current batch, keeping the weights learned so far. Only complete epochs count: an
+epoch cut short by a stop is reported as the batches it got through, never as an epoch.
+The order of the samples comes from the run's own seed (``seeded_batches``), so a run
+repeats even while other runs train in the same process.
 
 ``TrainingJob`` runs ``fit`` on a thread of its own and keeps a thread-safe record of how
 it goes (status, progress, curves), which a page reads and draws as often as it likes.
-Training outlives the page script that started it, so moving a slider or switching pages
-neither interrupts nor corrupts it. ``TrainingSlots`` caps how many jobs train at once on
-a server; the rest wait their turn in order and know how many are ahead of them.
+Lessons extend it with ``Callback`` objects (as minGPT's trainer does): each hook gets
+the job, so early stopping and the text lesson's epoch samples live with their lessons.
+``TrainingSlots`` caps how many jobs train at once on a server; the rest wait their turn
+in order and know how many are ahead of them.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,13 +37,91 @@ EpochHook = Callable[[int, dict[str, float]], None]
 BatchHook = Callable[[int, dict[str, float]], None]
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 BATCH_RECORD_SECONDS = 0.1  # how often running metrics within an epoch are kept
-# A cross-entropy starts near ln(classes), about 2.3 for ten digits. A running loss past
-# this means the weights have blown up, even when Keras' clipping keeps it finite.
+# A cross-entropy starts near ln(classes), about 2.3 for ten digits, and Keras clips it
+# below about 16 a sample, so a blown-up network shows as a loss that climbs far above
+# where it started rather than as infinity: the training has diverged once the running
+# loss passes DIVERGENCE_FACTOR times its first value (and that value plus DIVERGENCE_MARGIN),
+# or DIVERGED_LOSS, or is not a number at all.
 DIVERGED_LOSS = 100.0
+DIVERGENCE_FACTOR = 2.5
+DIVERGENCE_MARGIN = 2.0
+
+
+class Status(enum.StrEnum):
+    """Where a job is in its life."""
+
+    WAITING = "waiting"  # for a training slot
+    RUNNING = "running"
+    FINISHED = "finished"  # every planned epoch, or early stopping
+    STOPPED = "stopped"  # by Stop, a closed page or the server's time limit: what it learned is kept
+    DIVERGED = "diverged"  # the loss blew up; the weights of the last good epoch are kept
+    FAILED = "failed"  # nothing usable came out
+
+    @property
+    def done(self) -> bool:
+        """True once the job will change no more."""
+        return self not in (Status.WAITING, Status.RUNNING)
 
 
 class Diverged(Exception):
     """The loss became NaN, infinite or absurdly large: the learning rate is too large."""
+
+
+def seeded_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, first_epoch: int = 0) -> Any:
+    """An endless ``tf.data`` stream of batches, each epoch in an order fixed by (seed, epoch).
+
+    The shuffle is stateless: it depends on nothing but the seed and the epoch's number,
+    so runs training side by side in one process cannot disturb each other's order (a
+    shuffle seeded from TensorFlow's global state could). Each epoch ends with its own
+    smaller last batch, as ``model.fit`` does with arrays.
+
+    Args:
+        x: (n, ...) inputs.
+        y: (n, ...) targets.
+        batch_size: samples per batch.
+        seed: the run's seed.
+        first_epoch: the number of the first epoch (a continued run goes on from there).
+
+    Returns:
+        A dataset of (x, y) batches; ``fit`` reads ``ceil(n / batch_size)`` batches an epoch.
+    """
+    import tensorflow as tf
+
+    count = len(x)
+    inputs, targets = tf.constant(x), tf.constant(y)
+    seed_tensor = tf.constant(int(seed), tf.int64)
+
+    def epoch_batches(epoch: Any) -> Any:
+        order = tf.random.experimental.stateless_shuffle(tf.range(count, dtype=tf.int64),
+                                                          seed=tf.stack([seed_tensor, epoch]))
+        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+
+    batches = tf.data.Dataset.range(first_epoch, 2**31).flat_map(epoch_batches)  # batches of indices
+    return batches.map(lambda index: (tf.gather(inputs, index), tf.gather(targets, index))).prefetch(2)
+
+
+def _plain_updates(optimizer: Any) -> None:
+    """Let ``optimizer`` update each weight directly instead of through ``tf.distribute``.
+
+    Keras' optimizers on TensorFlow apply their updates through the default distribution
+    strategy (``maybe_merge_call`` and ``extended.update``). Traced inside the train step,
+    that path keeps every trained model's weights and optimizer state alive in
+    TensorFlow's runtime after the model itself is gone: measured here, each training of a
+    256-128 MLP left about 10 MB behind, and memory grew for as long as students trained.
+    With one device there is nothing to distribute, so the same ``update_step`` is called
+    for each weight directly; the arithmetic is the same and nothing stays behind.
+    ``tests/unit/test_memory.py`` fails if a Keras release brings the leak back.
+    """
+    import keras
+
+    if keras.backend.backend() != "tensorflow" or not hasattr(optimizer, "_backend_update_step"):
+        return
+
+    def update(grads: Any, trainable_variables: Any, learning_rate: Any) -> None:
+        for grad, variable in zip(grads, trainable_variables):
+            optimizer.update_step(grad, variable, learning_rate)
+
+    optimizer._backend_update_step = update
 
 
 def fit(
@@ -48,13 +131,14 @@ def fit(
     *,
     epochs: int,
     batch_size: int,
+    seed: int | None = None,
     validation_data: tuple[np.ndarray, np.ndarray] | None = None,
     on_epoch_end: EpochHook | None = None,
     on_batch_end: BatchHook | None = None,
     should_stop: Callable[[], bool] | None = None,
     initial_epoch: int = 0,
 ) -> dict[str, list[float]]:
-    """Train ``model`` with ``model.fit``, calling back after every batch and epoch.
+    """Train ``model`` with ``model.fit``, calling back after every batch and every complete epoch.
 
     Args:
         model: a compiled Keras model.
@@ -62,30 +146,44 @@ def fit(
         y: training targets.
         epochs: index of the last epoch to run (as in ``model.fit``).
         batch_size: samples per weight update.
+        seed: orders the samples of each epoch (``seeded_batches``); None lets Keras shuffle.
         validation_data: (x_val, y_val), evaluated after every epoch, or None.
-        on_epoch_end: called with (epoch, logs) after each epoch; logs are floats.
+        on_epoch_end: called with (epoch, logs) after each complete epoch; logs are floats.
         on_batch_end: called with (batch, logs) after each batch; logs are running
             averages over the epoch so far.
-        should_stop: checked after each batch; True stops training there (Keras then
-            closes the interrupted epoch early and reports it like the others).
+        should_stop: checked after each batch; True stops training there. The epoch it
+            interrupts does not count: ``on_epoch_end`` is not called for it.
         initial_epoch: the epoch to start from, to continue an earlier run.
 
     Returns:
-        The history: metric name -> one value per completed epoch.
+        The history: metric name -> one value per complete epoch.
 
     Raises:
-        Diverged: the training loss became NaN, infinite or above ``DIVERGED_LOSS`` (the weights are those of
-            the batch where it happened; callers that care keep their own copy).
+        Diverged: the training loss became NaN or infinite, or climbed far above where it started
+            (the weights are those of the batch where it happened; callers that care keep their own copy).
     """
     import keras
 
+    steps = max(1, math.ceil(len(x) / max(1, batch_size)))
+
     class Hooks(keras.callbacks.Callback):
         diverged = False
+        batches = 0  # done in the current epoch
+        first_loss: float | None = None
+        history: dict[str, list[float]] = {}
+
+        def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+            self.batches = 0
 
         def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
             logs = logs or {}
+            self.batches = batch + 1
             loss = float(logs.get("loss", 0.0))
-            if not math.isfinite(loss) or loss > DIVERGED_LOSS:
+            if self.first_loss is None and math.isfinite(loss):
+                self.first_loss = loss
+            start = self.first_loss if self.first_loss is not None else loss
+            limit = min(DIVERGED_LOSS, max(DIVERGENCE_FACTOR * start, start + DIVERGENCE_MARGIN))
+            if not math.isfinite(loss) or loss > limit:
                 self.diverged = True
                 self.model.stop_training = True
                 return
@@ -95,23 +193,33 @@ def fit(
                 self.model.stop_training = True
 
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-            if on_epoch_end is not None and not self.diverged:
-                on_epoch_end(epoch, {name: float(value) for name, value in (logs or {}).items()})
+            if self.diverged or self.batches < steps:
+                return  # an epoch cut short is not an epoch
+            values = {name: float(value) for name, value in (logs or {}).items()}
+            for name, value in values.items():
+                self.history.setdefault(name, []).append(value)
+            if on_epoch_end is not None:
+                on_epoch_end(epoch, values)
 
     hooks = Hooks()
-    history = model.fit(
-        x,
-        y,
+    hooks.history = {}
+    _plain_updates(model.optimizer)
+    if seed is None:
+        arguments: dict[str, Any] = {"x": x, "y": y, "batch_size": batch_size}
+    else:
+        arguments = {"x": seeded_batches(x, y, batch_size, seed, initial_epoch), "steps_per_epoch": steps,
+                     "shuffle": False}
+    model.fit(
+        **arguments,
         epochs=epochs,
         initial_epoch=initial_epoch,
-        batch_size=batch_size,
         validation_data=validation_data,
         callbacks=[hooks],
         verbose=0,
     )
     if hooks.diverged:
         raise Diverged("the loss became NaN, infinite or absurdly large")
-    return {name: [float(value) for value in values] for name, values in history.history.items()}
+    return hooks.history
 
 
 class TrainingSlots:
@@ -176,66 +284,120 @@ class TrainingData:
 class Snapshot:
     """A consistent copy of a job's state, safe to read and draw from another thread."""
 
-    status: str  # waiting, running, finished, stopped, diverged or failed
-    epoch: int  # completed epochs
-    total_epochs: int
-    batch: int  # batches done in the current epoch
+    status: Status
+    epoch: int  # complete epochs of this run
+    total_epochs: int  # planned epochs of this run
+    batch: int  # batches done in the current (or, once stopped, the interrupted) epoch
     steps_per_epoch: int
     elapsed: float  # seconds spent training (waiting not counted)
     waiting_ahead: int
-    history: dict[str, list[float]]  # per completed epoch
+    history: dict[str, list[float]]  # per complete epoch
     batch_curve: list[tuple[float, float, float]]  # (epoch progress, loss, accuracy)
-    extras: list[dict[str, Any]]  # what ``after_epoch`` returned, per epoch
+    extras: list[dict[str, Any]]  # what the callbacks' ``on_epoch_end`` returned, per epoch
     results: dict[str, float]  # what ``evaluate`` returned at the end
     message: str
+    first_epoch: int = 0  # epochs the model had before this run (a continued training)
 
     @property
     def done(self) -> bool:
         """True once the job will change no more."""
-        return self.status in {"finished", "stopped", "diverged", "failed"}
+        return self.status.done
+
+    @property
+    def partial_batches(self) -> int:
+        """Batches of an epoch that a stop interrupted (0 when every epoch ran to its end)."""
+        return self.batch if self.done and self.status != Status.FINISHED else 0
 
     @property
     def fraction(self) -> float:
         """Share of the planned batches done, 0..1."""
         total = self.total_epochs * max(1, self.steps_per_epoch)
         done = self.epoch * max(1, self.steps_per_epoch) + self.batch
-        return 1.0 if self.status == "finished" else min(1.0, done / max(1, total))
+        return 1.0 if self.status == Status.FINISHED else min(1.0, done / max(1, total))
+
+    def epochs_text(self) -> str:
+        """How far it got, in words: "3 of 5 epochs", with an interrupted epoch's batches."""
+        text = f"{self.epoch} of {self.total_epochs} epoch{'s' if self.total_epochs != 1 else ''} complete"
+        if self.partial_batches:
+            text += (f", and {self.partial_batches} of {self.steps_per_epoch} batches of epoch "
+                     f"{self.first_epoch + self.epoch + 1}, which is not counted as an epoch")
+        return text
 
 
-@dataclass
+class Callback:
+    """Something a lesson hooks into a ``TrainingJob``; every hook receives the job.
+
+    Hooks run on the job's thread. ``on_epoch_end`` may return a dict, which is kept in
+    the snapshot's ``extras`` (the text lesson keeps a sample of writing there).
+    """
+
+    def on_start(self, job: TrainingJob) -> None:
+        """The model is built and training is about to begin."""
+
+    def on_epoch_end(self, job: TrainingJob, epoch: int, logs: dict[str, float]) -> dict[str, Any] | None:
+        """After each complete epoch (``epoch`` counts from 0, continued epochs included)."""
+        return None
+
+    def on_end(self, job: TrainingJob) -> None:
+        """Training is over: the status, message and results are final."""
+
+
 class TrainingJob:
     """One training run on a background thread, with its model and its record.
 
     Args:
-        model: a compiled model, or a callable that builds one (called on the job's
-            thread, so a page never waits for TensorFlow to build a graph).
         data: the arrays to train on.
         epochs: epochs to run.
         batch_size: samples per update.
-        evaluate: called with the trained model at the end (also after a stop); its
-            dict (e.g. test accuracy) is kept in ``results``.
-        after_epoch: called with (model, epoch) after every epoch; its dict is kept in
-            ``extras`` (the text page keeps a sample of generated text there).
-        keep_going: checked about once a second; False stops the job as Stop would
-            (a page passes "is my browser session still connected?").
+        build: makes the compiled model, called on the job's thread (so a page never waits
+            for TensorFlow to build a graph). Give ``build`` or ``model``.
+        model: a compiled model to train further.
+        seed: orders the samples of every epoch (see ``seeded_batches``).
+        first_epoch: epochs ``model`` has had already; the record counts on from there.
+        evaluate: called with the trained model at the end (also after a stop); its dict
+            (e.g. test accuracy) is kept in ``results``.
+        callbacks: the lesson's ``Callback`` objects, called in order.
+        keep_going: checked about once a second; False stops the job as Stop would (the
+            run registry passes "is any page still showing this run?").
         slots: the limit on simultaneous trainings (the server's by default).
+        max_seconds: training stops after this long (the server's limit by default).
+
+    Raises:
+        LimitError: the training is beyond the server's limits.
     """
 
-    model: Any
-    data: TrainingData
-    epochs: int
-    batch_size: int
-    evaluate: Callable[[Any], dict[str, float]] | None = None
-    after_epoch: Callable[[Any, int], dict[str, Any]] | None = None
-    keep_going: Callable[[], bool] | None = None
-    slots: TrainingSlots = field(default_factory=lambda: SERVER_SLOTS)
-
-    def __post_init__(self) -> None:
-        limits.check_training(self.epochs, len(self.data.x_train))
+    def __init__(
+        self,
+        data: TrainingData,
+        epochs: int,
+        batch_size: int,
+        *,
+        build: Callable[[], keras.Model] | None = None,
+        model: keras.Model | None = None,
+        seed: int = 0,
+        first_epoch: int = 0,
+        evaluate: Callable[[Any], dict[str, float]] | None = None,
+        callbacks: Sequence[Callback] = (),
+        keep_going: Callable[[], bool] | None = None,
+        slots: TrainingSlots | None = None,
+        max_seconds: float | None = None,
+    ) -> None:
+        if (build is None) == (model is None):
+            raise ValueError("give exactly one of build and model")
+        limits.check_training(epochs, len(data.x_train))
+        self.data, self.epochs, self.batch_size = data, epochs, batch_size
+        self._build, self.model = build, model
+        self.seed, self.first_epoch = seed, first_epoch
+        self.evaluate, self.callbacks = evaluate, list(callbacks)
+        self.keep_going = keep_going
+        self.slots = slots or SERVER_SLOTS
+        self.max_seconds = limits.max_training_seconds() if max_seconds is None else max_seconds
         self.created = time.time()  # when the page asked for it (wall clock, comparable across objects)
+        self.steps_per_epoch = max(1, math.ceil(len(data.x_train) / max(1, batch_size)))
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._status = "waiting"
+        self._stop_message = "Stopped: the model keeps what it learned so far."
+        self._status = Status.WAITING
         self._epoch = 0
         self._batch = 0
         self._elapsed_before = 0.0
@@ -248,8 +410,6 @@ class TrainingJob:
         self._last_record = 0.0
         self._last_alive_check = 0.0
         self._good_weights: list[np.ndarray] | None = None
-        n_train = len(self.data.x_train)
-        self.steps_per_epoch = max(1, math.ceil(n_train / max(1, self.batch_size)))
         self._thread = threading.Thread(target=self._run, daemon=True, name="training-job")
 
     # The page's side --------------------------------------------------------------
@@ -264,14 +424,31 @@ class TrainingJob:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Ask the job to stop after the current batch; what it learned is kept."""
+    def stop(self, message: str | None = None) -> None:
+        """Ask the job to stop after the current batch; what it learned is kept.
+
+        Args:
+            message: what the page says about the stop (a plain Stop by default).
+        """
+        if message is not None and not self._stop.is_set():
+            self._stop_message = message
         self._stop.set()
+
+    def end_after_epoch(self) -> None:
+        """Let the epoch now ending be the last one, as a finished run (early stopping)."""
+        if self.model is not None:
+            self.model.stop_training = True
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job is done (tests and scripts). Returns True if it is."""
         self._thread.join(timeout)
         return not self._thread.is_alive()
+
+    @property
+    def status(self) -> Status:
+        """The job's status now."""
+        with self._lock:
+            return self._status
 
     def snapshot(self) -> Snapshot:
         """The job's state now, copied."""
@@ -286,25 +463,34 @@ class TrainingJob:
                 batch=self._batch,
                 steps_per_epoch=self.steps_per_epoch,
                 elapsed=elapsed,
-                waiting_ahead=self.slots.ahead_of(self) if self._status == "waiting" else 0,
+                waiting_ahead=self.slots.ahead_of(self) if self._status == Status.WAITING else 0,
                 history={name: list(values) for name, values in self._history.items()},
                 batch_curve=list(self._batch_curve),
                 extras=list(self._extras),
                 results=dict(self._results),
                 message=self._message,
+                first_epoch=self.first_epoch,
             )
 
     # The job's side ----------------------------------------------------------------
     def _should_stop(self) -> bool:
         if self._stop.is_set():
             return True
-        if self.keep_going is not None:
-            now = time.perf_counter()
-            if now - self._last_alive_check > 1.0:
-                self._last_alive_check = now
-                if not self.keep_going():
-                    self._stop.set()
+        now = time.perf_counter()
+        if now - self._last_alive_check > 1.0:
+            self._last_alive_check = now
+            if self.keep_going is not None and not self.keep_going():
+                self.stop("Stopped because no page showed this training any more; the model keeps what it "
+                          "learned so far.")
+            elif self._elapsed() > self.max_seconds:
+                self.stop(f"Stopped: this server gives one training at most {limits.describe_seconds(self.max_seconds)}. "
+                          "The model keeps what it learned so far.")
         return self._stop.is_set()
+
+    def _elapsed(self) -> float:
+        with self._lock:
+            running = time.perf_counter() - self._started if self._started is not None else 0.0
+            return self._elapsed_before + running
 
     def _on_batch_end(self, batch: int, logs: dict) -> None:
         now = time.perf_counter()
@@ -313,7 +499,7 @@ class TrainingJob:
         if now - self._last_record >= BATCH_RECORD_SECONDS:
             self._last_record = now
             point = (
-                self._epoch + (batch + 1) / self.steps_per_epoch,
+                self.first_epoch + self._epoch + (batch + 1) / self.steps_per_epoch,
                 float(logs.get("loss", float("nan"))),
                 float(logs.get("accuracy", float("nan"))),
             )
@@ -321,16 +507,17 @@ class TrainingJob:
                 self._batch_curve.append(point)
 
     def _on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
-        extra = self.after_epoch(self.model, epoch) if self.after_epoch else None
+        extras = [callback.on_epoch_end(self, epoch, logs) for callback in self.callbacks]
         # A copy of good weights, to return to if a later batch diverges.
         self._good_weights = self.model.get_weights()
         with self._lock:
             for name in METRICS:
                 self._history[name].append(logs.get(name, float("nan")))
             self._batch_curve.append((epoch + 1.0, logs.get("loss", math.nan), logs.get("accuracy", math.nan)))
-            if extra is not None:
-                self._extras.append(extra)
-            self._epoch = epoch + 1
+            for extra in extras:
+                if extra is not None:
+                    self._extras.append(extra)
+            self._epoch = epoch + 1 - self.first_epoch
             self._batch = 0
 
     def _set(self, **state: Any) -> None:
@@ -340,14 +527,26 @@ class TrainingJob:
 
     def _run(self) -> None:
         if not self.slots.acquire(self, give_up=self._should_stop):
-            self._set(status="stopped", message="Stopped before training started.")
+            self._set(status=Status.STOPPED, message="Stopped before training started.")
+            self._end()
             return
         try:
+            self._train()
+        finally:
+            self._finish_clock()
+            self.slots.release()
+        self._end()
+
+    def _train(self) -> None:
+        status, message = Status.FINISHED, ""
+        try:
             with self._lock:
-                self._status, self._started = "running", time.perf_counter()
-            if callable(self.model) and not hasattr(self.model, "fit"):
-                self.model = self.model()
+                self._status, self._started = Status.RUNNING, time.perf_counter()
+            if self.model is None:
+                self.model = self._build()
             self._good_weights = self.model.get_weights()
+            for callback in self.callbacks:
+                callback.on_start(self)
             validation = None
             if self.data.x_val is not None and len(self.data.x_val) > 0:
                 validation = (self.data.x_val, self.data.y_val)
@@ -355,35 +554,41 @@ class TrainingJob:
                 self.model,
                 self.data.x_train,
                 self.data.y_train,
-                epochs=self.epochs,
+                epochs=self.first_epoch + self.epochs,
+                initial_epoch=self.first_epoch,
                 batch_size=self.batch_size,
+                seed=self.seed,
                 validation_data=validation,
                 on_epoch_end=self._on_epoch_end,
                 on_batch_end=self._on_batch_end,
                 should_stop=self._should_stop,
             )
-            status = "stopped" if self._stop.is_set() else "finished"
-            message = "" if status == "finished" else "Stopped: the model keeps what it learned so far."
+            if self._stop.is_set():
+                status, message = Status.STOPPED, self._stop_message
         except Diverged:
             self.model.set_weights(self._good_weights)
-            status = "diverged"
+            status = Status.DIVERGED
             message = (
                 "Training diverged: the loss blew up (NaN, infinite or absurdly large), so it was stopped. The "
                 "learning rate is probably too large; try one ten times smaller. The model "
                 "keeps its weights from the last good epoch."
             )
         except Exception as error:  # shown to the user on the page, not raised into it
-            self._set(status="failed", message=f"Training failed: {error}")
-            self._finish_clock()
-            self.slots.release()
+            self._set(status=Status.FAILED, message=f"Training failed: {error}")
             return
         try:
             results = self.evaluate(self.model) if self.evaluate else {}
         except Exception as error:
             results, message = {}, f"{message} Evaluation failed: {error}".strip()
-        self._finish_clock()
-        self.slots.release()
         self._set(results=results, message=message, status=status)
+
+    def _end(self) -> None:
+        for callback in self.callbacks:
+            try:
+                callback.on_end(self)
+            except Exception as error:  # a listener must not leave the job half-done
+                with self._lock:
+                    self._message = f"{self._message} ({type(callback).__name__} failed: {error})".strip()
 
     def _finish_clock(self) -> None:
         with self._lock:

@@ -2,26 +2,28 @@
 
 import streamlit as st
 
-from nn_core.models.cnn import PRESETS
-from ui.canvas import classify_drawing, draw_digit
-from ui.cnn_lab import choose_kernel, choose_picture, show_stages, stage_settings
-from ui.cnn_network import network_settings, show_architecture, show_feature_maps, show_kernels
+from nn_core.cnn import PRESETS
+from nn_core.cnn.feature_maps import NotAPlaygroundCNN
+from ui.canvas import drawing_panel
+from ui.cnn.lab import choose_kernel, choose_picture, show_stages, stage_settings
+from ui.cnn.network import network_settings, show_architecture, show_feature_maps, show_kernels
+from ui.digits.inspection import test_set_analysis
+from ui.digits.training import digit_trainer
+from ui.page import lesson_header
 from ui.resources import data_caption, mnist
 from ui.runs import run_history_section
 from ui.settings import preset_buttons
-from ui.share import train_and_share
+from ui.state import PageState
+from ui.train_block import train_block
 
-PAGE = "cnn"
-
-st.title("Convolutional network")
-st.write(
+state = PageState("cnn")
+lesson_header(state, "Convolutional network", (
     "A dense network sees a picture as a long list of pixels and has to learn every pattern again at "
     "every place. A convolutional network slides *small* filters over the picture instead: the same "
     "few weights look at every neighbourhood, so a stroke or an edge is found wherever it is. Each "
     "layer does three things: **convolution** (a weighted sum of each patch of pixels), **activation** "
     "(a non-linearity such as ReLU, which keeps only positive responses) and **pooling** (shrinking the "
-    "map by keeping each window's strongest or mean response)."
-)
+    "map by keeping each window's strongest or mean response)."))
 
 st.header("1. The three stages on one picture")
 st.write(
@@ -29,14 +31,14 @@ st.write(
     "adds eight times a pixel and subtracts its eight neighbours. Where the picture is flat the sum is "
     "zero; at an edge it is large. Try the others, or type your own."
 )
-picture = choose_picture(PAGE)
+picture = choose_picture(state)
 kernel_column, settings_column = st.columns([1, 3])
 with kernel_column:
-    kernel = choose_kernel(PAGE)
+    kernel = choose_kernel(state)
 with settings_column:
-    stage_options = stage_settings(PAGE)
+    stage_options = stage_settings(state)
 if picture is not None and kernel is not None:
-    show_stages(PAGE, picture, kernel, stage_options)
+    show_stages(state, picture, kernel, stage_options)
 
 st.header("2. A CNN trained live on digits")
 st.write(
@@ -47,31 +49,32 @@ st.write(
 data = mnist()
 data_caption(data)
 st.sidebar.header("Network settings")
-preset_buttons(PAGE, PRESETS)
-config = network_settings(PAGE, len(data.x_train))
+preset_buttons(state, PRESETS)
+config = network_settings(state, len(data.x_train))
 show_architecture(config)
 
-snapshot, model = train_and_share(PAGE, config, data, "Convolutional network on MNIST")
-if model is None:
-    if snapshot is None:
+shown = train_block(state, config, digit_trainer(state, config, data, "Convolutional network on MNIST"))
+if shown.payload is None:
+    if shown.live is None:
         st.info("Press **Train** to train the network with the settings in the sidebar (about 15-30 seconds "
                 "with the defaults; the **Fast demo** preset takes a few).")
 else:
+    model = shown.payload
     try:
-        show_kernels(PAGE, model)
-    except ValueError:  # an uploaded model whose layers are not named as this page names them
+        show_kernels(state, model)
+    except NotAPlaygroundCNN:  # an uploaded model whose layers are not named as this page names them
         st.info("This model's layers are not named conv_1, activation_1, pool_1..., so its kernels and "
                 "feature maps cannot be shown; it still classifies drawings.")
-    st.subheader("Draw a digit")
-    canvas_column, result_column = st.columns([1, 2])
-    with canvas_column:
-        drawing = draw_digit(PAGE)
-    with result_column:
-        classified = classify_drawing(PAGE, model, drawing)
-    if classified is not None:
+    st.header("Looking inside")
+    test_set_analysis(state, model, data)
+    st.header("Draw a digit")
+
+    def feature_maps(image) -> None:
         try:
-            show_feature_maps(PAGE, model, classified[0])
-        except ValueError as error:
+            show_feature_maps(state, model, image)
+        except NotAPlaygroundCNN as error:
             st.info(f"No feature maps for this model: {error}.")
 
-run_history_section(PAGE)
+    drawing_panel(state, model, shown.drawing_run, feature_maps)
+
+run_history_section(state)

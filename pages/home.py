@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from nn_core.lessons import LESSONS
 from ui.resources import mnist
 
 st.title("Neural-network playground")
@@ -13,23 +14,6 @@ st.write(
 )
 data = mnist()
 st.info(f"Data: {data.description}", icon=":material/dataset:")
-
-LESSONS = [
-    ("pages/perceptron.py", "Perceptron",
-     "One layer, ten neurons, one per digit: every pixel wired straight to every output. "
-     "See each neuron's weights as a picture of what it looks for, draw a digit for it, and "
-     "watch a single neuron fail at XOR.", "mean"),
-    ("pages/mlp.py", "Multi-Layer Perceptron",
-     "Hidden layers, activations, dropout and optimizers: build a deeper network, watch "
-     "training and validation curves part when it overfits, and find the digits it confuses.",
-     "grid"),
-    ("pages/cnn.py", "Convolutional Network",
-     "Convolution, activation and pooling, stage by stage on any image; then a CNN trained "
-     "live, with every feature map of your drawn digit side by side.", "edges"),
-    ("pages/rnn.py", "Recurrent Network",
-     "A character-level text generator: a network that reads a few characters and guesses "
-     "the next, trained live until its noise turns into words.", "text"),
-]
 
 
 @st.cache_data(show_spinner=False)
@@ -54,15 +38,15 @@ def picture(kind: str) -> np.ndarray:
 
 
 for start in range(0, len(LESSONS), 2):
-    for column, (path, title, text, kind) in zip(st.columns(2), LESSONS[start : start + 2]):
+    for column, lesson in zip(st.columns(2), LESSONS[start : start + 2]):
         with column.container(border=True):
-            st.subheader(title)
-            if kind == "text":
+            st.subheader(lesson.title)
+            if lesson.card == "text":
                 st.code("T h i  ->  s\nh i s  ->  ' '\ni s ' ' ->  i", language=None)
             else:
-                st.image(picture(kind), clamp=True, width="stretch")
-            st.write(text)
-            st.page_link(path, label=f"Open {title}", icon=":material/arrow_forward:")
+                st.image(picture(lesson.card), clamp=True, width="stretch")
+            st.write(lesson.teaches)
+            st.page_link(lesson.page_path, label=f"Open {lesson.title}", icon=":material/arrow_forward:")
 
 st.divider()
 st.caption(

@@ -1,24 +1,25 @@
-"""Shared fixtures: the bundled digits, a running app server, and a real Chromium.
+"""Shared fixtures: the bundled digits, a running app server, a real Chromium, a throwaway run store.
 
-Browser tests start ``streamlit run app.py`` on a free port and drive Debian's Chromium
-(``/usr/bin/chromium``) with Playwright. Where that browser is missing they are skipped,
-except under CI (``CI`` set), where a missing browser is a failure, not a skip.
+Browser tests start ``streamlit run app.py`` on a free port (``scripts.app_server``) and
+drive Debian's Chromium (``/usr/bin/chromium``) with Playwright. Where that browser is
+missing they are skipped, except under CI (``CI`` set), where a missing browser is a
+failure, not a skip.
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
 
 import pytest
 
-# Tests never touch the network: always the bundled digits.
+# Tests never touch the network: always the bundled digits. Saved runs go to a folder of
+# the test session's own, never to the checkout's.
 os.environ["PLAYGROUND_DATA"] = "bundled"
+os.environ.setdefault("PLAYGROUND_DATA_DIR", tempfile.mkdtemp(prefix="playground-tests-"))
+
+from scripts.app_server import AppServer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
@@ -30,58 +31,41 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def mnist():
-    from nn_core.data import load_mnist
+    from nn_core.digits.data import load_mnist
 
     return load_mnist("bundled")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve_app(log_path: Path, **env: str):
-    """Run ``streamlit run app.py`` on a free port with extra environment; yield its base URL."""
-    port = _free_port()
-    env = {**os.environ, "PLAYGROUND_DATA": "bundled", **env}
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail(f"the app did not start; log:\n{log_path.read_text()[-3000:]}")
+def serve(tmp_path_factory, name: str, **env: str):
+    server = AppServer(tmp_path_factory.mktemp(name) / "streamlit.log", tmp_path_factory.mktemp(f"{name}-data"),
+                       **env)
     try:
-        yield url
+        server.start()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    try:
+        yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        server.stop()
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Base URL of a fresh ``streamlit run app.py`` for the whole test session."""
-    yield from serve_app(tmp_path_factory.mktemp("server") / "streamlit.log")
+def app_server(tmp_path_factory):
+    """A fresh ``streamlit run app.py`` for the whole test session."""
+    yield from serve(tmp_path_factory, "server")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server):
+    """Base URL of the session's server."""
+    return app_server.url
 
 
 @pytest.fixture(scope="module")
 def one_slot_app_url(tmp_path_factory):
-    """A second server that runs one training at a time (``PLAYGROUND_MAX_TRAININGS=1``)."""
-    yield from serve_app(tmp_path_factory.mktemp("one_slot") / "streamlit.log", PLAYGROUND_MAX_TRAININGS="1")
+    """A second server that runs one training at a time and stops trainings no page shows after 3 s."""
+    yield from (server.url for server in serve(tmp_path_factory, "one_slot", PLAYGROUND_MAX_TRAININGS="1",
+                                                PLAYGROUND_ORPHAN_SECONDS="3"))
 
 
 @pytest.fixture(scope="session")
@@ -100,9 +84,39 @@ def browser():
 
 @pytest.fixture
 def page(browser, app_url):
-    """A fresh browser tab (its own session) on a wide screen."""
+    """A fresh browser tab (its own session and its own cookies) on a wide screen."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server; skipped where its programs are absent, a failure under CI."""
+    from support.postgres import ThrowawayPostgres, server_programs
+
+    if server_programs() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's server programs are missing; .ci/run installs them")
+        pytest.skip("no PostgreSQL server programs (apt-get install postgresql)")
+    server = ThrowawayPostgres().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path):
+    """A run store of its own, empty: SQLite in a temporary folder, and PostgreSQL for real."""
+    from nn_core.lessons import LESSONS
+    from nn_core.store import RunStore
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'runs.db'}"
+    else:
+        url = request.getfixturevalue("postgres_server").new_database()
+    store = RunStore(url, tmp_path / "models", {lesson.config_class.__name__: lesson.config_class
+                                                for lesson in LESSONS})
+    yield store
+    store.engine.dispose()

@@ -1,22 +1,41 @@
-"""The drawing canvas and what a model makes of the digit drawn on it."""
+"""The drawing canvas and what a model makes of the digit drawn on it.
+
+``drawing_panel`` puts the canvas, the prediction and whatever a lesson shows of the
+drawn digit (hidden activations, feature maps) in a fragment of their own: a pen stroke
+reruns that fragment alone, not the page around it. The last drawing on a run's canvas
+is kept with the run, so a reloaded page shows it again.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import streamlit as st
 
-from nn_core.figures import digit_image, probability_bars
-from nn_core.inference import predict_digit
-from nn_core.preprocess import canvas_to_mnist
+from nn_core.digits.figures import digit_image, probability_bars
+from nn_core.digits.inference import predict_digit
+from nn_core.digits.preprocess import canvas_to_mnist
+from nn_core.registry import LiveRun
+from ui.charts import show
+from ui.resources import run_registry
+from ui.state import PageState
 
 CANVAS_SIZE = 280
 STROKE_WIDTH = 18
 
 
-def draw_digit(page: str) -> np.ndarray | None:
+def draw_digit(state: PageState, name: str = "main", live: LiveRun | None = None,
+               in_fragment: bool = False) -> np.ndarray | None:
     """A 280x280 canvas (white ink on black) with a Clear button.
+
+    Args:
+        state: the page's state.
+        name: which canvas of the page (a page may have two).
+        live: the run whose last drawing the canvas starts from, and keeps.
+        in_fragment: the canvas is drawn by a fragment (Clear then reruns only that).
 
     Returns:
         The drawing as an (H, W, 4) uint8 RGBA array, or None before anything is drawn.
@@ -27,8 +46,14 @@ def draw_digit(page: str) -> np.ndarray | None:
     # The canvas's toolbar (undo, redo, clear) floats just above it on hover: this line
     # gives it room instead of letting it cover whatever the page wrote above.
     st.caption("Draw with the mouse, or a finger on a touch screen:")
-    generation_key = f"{page}.canvas_generation"
-    generation = st.session_state.setdefault(generation_key, 0)
+    generation = state.setdefault("canvas_generation", name, 0)
+    # A run's kept drawing is where a fresh canvas starts; it stays fixed while the student draws on.
+    start_key = state.key("widget", "canvas_start", name, generation)
+    if start_key not in st.session_state:
+        st.session_state[start_key] = (live.id, live.record.drawing) if live is not None else (None, None)
+    started_for, initial = st.session_state[start_key]
+    if live is not None and started_for != live.id:
+        initial = None  # another run: start blank
     result = st_canvas(
         stroke_width=STROKE_WIDTH,
         stroke_color="#FFFFFF",
@@ -36,20 +61,28 @@ def draw_digit(page: str) -> np.ndarray | None:
         height=CANVAS_SIZE,
         width=CANVAS_SIZE,
         drawing_mode="freedraw",
+        initial_drawing=initial,
         return_image_data=True,
-        key=f"{page}.canvas.{generation}",
+        key=state.key("canvas", name, generation),
     )
-    if st.button("Clear canvas", key=f"{page}.clear"):
+    if st.button("Clear canvas", key=state.key("clear", name)):
         # A canvas with a new key starts empty.
-        st.session_state[generation_key] = generation + 1
-        st.rerun()
+        state.set("canvas_generation", name, generation + 1)
+        st.session_state[state.key("widget", "canvas_start", name, generation + 1)] = (None, None)
+        if live is not None:
+            run_registry().save_drawing(live, None)
+        st.rerun(scope="fragment" if in_fragment else "app")
+    if live is not None:
+        drawing = getattr(result, "json_data", None)
+        if isinstance(drawing, dict) and drawing.get("objects"):
+            run_registry().save_drawing(live, drawing)
     try:
         return result.image_data
     except Exception:  # a malformed image from the browser counts as no drawing
         return None
 
 
-def classify_drawing(page: str, model, rgba: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+def classify_drawing(state: PageState, model: Any, rgba: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
     """Show ``Prediction: N``, the probabilities and the 28x28 image the model sees.
 
     Returns:
@@ -70,8 +103,30 @@ def classify_drawing(page: str, model, rgba: np.ndarray | None) -> tuple[np.ndar
     st.subheader(f"Prediction: {best}")
     st.caption(f"{probabilities[best]:.0%} sure · classified in {milliseconds:.1f} ms, preprocessing included")
     left, right = st.columns([3, 2])
-    left.plotly_chart(probability_bars(probabilities), key=f"{page}.probabilities",
-                      config={"displayModeBar": False})
-    right.plotly_chart(digit_image(image, "Model input, 28x28"), key=f"{page}.seen",
-                       config={"displayModeBar": False})
+    show(state, probability_bars(probabilities), "probabilities", left)
+    show(state, digit_image(image, "Model input, 28x28"), "seen", right)
     return image, probabilities
+
+
+def drawing_panel(state: PageState, model: Any, live: LiveRun | None = None,
+                  more: Callable[[np.ndarray], None] | None = None) -> None:
+    """The canvas and the model's answer, in a fragment: a stroke reruns this panel only.
+
+    Args:
+        state: the page's state.
+        model: the model that reads the digit.
+        live: the run the model belongs to (its drawing is kept with it).
+        more: draws what else the lesson shows of the drawn digit (its 28x28 image given).
+    """
+
+    @st.fragment
+    def panel() -> None:
+        canvas_column, result_column = st.columns([1, 2])
+        with canvas_column:
+            drawing = draw_digit(state, "main", live, in_fragment=True)
+        with result_column:
+            classified = classify_drawing(state, model, drawing)
+        if classified is not None and more is not None:
+            more(classified[0])
+
+    panel()

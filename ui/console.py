@@ -1,10 +1,11 @@
 """The training console every page uses: Train, Stop training, progress and live curves.
 
 Training runs in a ``nn_core.training.TrainingJob`` on a background thread that makes no
-Streamlit calls; this module only starts it, keeps it in the session, and draws its
-snapshot from a fragment that reruns about once a second while the job is alive. Moving
-a slider or switching pages reruns the page script, never the training, so nothing is
-interrupted; when training ends the whole page reruns once to show what it learned.
+Streamlit calls, held by the server's run registry; this module only asks the registry
+to start one and draws the run's snapshot from a fragment that reruns about once a
+second while the run trains. Moving a slider, switching pages or reloading the page
+reruns the page script, never the training, so nothing is interrupted; when training
+ends the whole page reruns once to show what it learned.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from nn_core.figures import training_curves
-from nn_core.training import Snapshot, TrainingJob
+from nn_core.errors import PlaygroundError
+from nn_core.figures.curves import training_curves
+from nn_core.registry import LiveRun
+from nn_core.training import Snapshot, Status
+from ui.charts import show
+from ui.state import PageState
 
 REDRAW_SECONDS = 1.0
 
@@ -37,118 +42,105 @@ def _keep_keras_state_between_runs() -> None:
 _keep_keras_state_between_runs()
 
 
-def _session_alive() -> Callable[[], bool]:
-    """A check the job runs on its thread: is this browser session still connected?"""
+def session_watcher() -> tuple[str, Callable[[], bool]]:
+    """This browser session's id, and a check the registry runs later: is it still connected?"""
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     context = get_script_run_ctx()
     if context is None or not Runtime.exists():
-        return lambda: True
+        return "script", lambda: True
     runtime, session_id = Runtime.instance(), context.session_id
-    return lambda: runtime.is_active_session(session_id)
-
-
-def current_job(page: str) -> TrainingJob | None:
-    """The page's latest training job in this session, if any."""
-    return st.session_state.get(f"{page}.job")
+    return session_id, lambda: runtime.is_active_session(session_id)
 
 
 def training_console(
-    page: str,
-    make_job: Callable[[Callable[[], bool]], TrainingJob],
-    label: str = "Train",
+    state: PageState,
+    live: LiveRun | None,
+    start: Callable[[], LiveRun],
+    owner: str,
     extra: Callable[[Snapshot], None] | None = None,
-) -> Snapshot | None:
-    """Draw the Train button and the live console; start a job when Train is pressed.
+) -> LiveRun | None:
+    """Draw the Train button and the live console; start a run when Train is pressed.
 
     Args:
-        page: the page's short name (keys and state use it).
-        make_job: builds the job (not started) from a ``keep_going`` check; may raise
-            ValueError with a plain sentence, which is shown as an error.
-        label: the Train button's label; it must start with "Train".
-        extra: draws more of the job's state (e.g. its ``snapshot.extras``) inside the
+        state: the page's state.
+        live: the run the page shows, if any.
+        start: registers and starts a new run; may raise ``PlaygroundError``, shown as an error.
+        owner: this browser's identity (only the owner of a run may stop it).
+        extra: draws more of the run's state (e.g. its ``snapshot.extras``) inside the
             live panel, redrawn with the curves; one fragment costs less than two.
 
     Returns:
-        The snapshot of the page's latest job, or None before the first training.
+        The run the page shows now (a new one after Train).
     """
-    job = current_job(page)
-    running = job is not None and not job.snapshot().done
-    if st.button(label, type="primary", key=f"{page}.train", disabled=running,
+    running = live is not None and not live.done and live.record.owner == owner
+    if st.button("Train", type="primary", key=state.key("train"), disabled=running,
                  help="Train a new model with the settings chosen in the sidebar."):
-        if job is not None:
-            job.stop()  # a new run replaces the old one, which must not train on unseen
         try:
-            job = make_job(_session_alive())
-        except ValueError as error:
-            st.error(f"Cannot train with these settings: {error}")
+            live = start()
+        except PlaygroundError as error:
+            st.error(f"Cannot train: {error}.")
         else:
-            st.session_state[f"{page}.job"] = job.start()
-            st.session_state[f"{page}.job_seen_done"] = False
-    job = current_job(page)
-    if job is None:
-        return None
-    _live_panel(page, job, extra)
-    return job.snapshot()
+            state.set("run", live.id)
+    if live is not None:
+        _live_panel(state, live, owner == live.record.owner, extra)
+    return live
 
 
-def _live_panel(page: str, job: TrainingJob, extra: Callable[[Snapshot], None] | None = None) -> None:
-    alive = not job.snapshot().done
+def _live_panel(state: PageState, live: LiveRun, mine: bool, extra: Callable[[Snapshot], None] | None) -> None:
+    alive = not live.done
+    watcher = session_watcher()
 
     @st.fragment(run_every=REDRAW_SECONDS if alive else None)
     def panel() -> None:
-        snapshot = job.snapshot()
-        if not snapshot.done and st.button("Stop training", key=f"{page}.stop"):
-            job.stop()
-        _progress(snapshot)
-        st.plotly_chart(
-            training_curves(snapshot.history, snapshot.batch_curve, snapshot.total_epochs),
-            key=f"{page}.curves",
-            config={"displayModeBar": False},
-        )
-        _outcome(snapshot)
+        live.seen(*watcher)
+        snapshot = live.snapshot()
+        if not snapshot.done and live.job is not None and mine and st.button("Stop training", key=state.key("stop")):
+            live.job.stop()
+        progress(snapshot)
+        show(state, training_curves(snapshot.history, snapshot.batch_curve, snapshot.total_epochs,
+                                    snapshot.first_epoch), "curves")
+        outcome(snapshot)
+        if live.save_error:
+            st.warning(f"This run could not be saved ({live.save_error}): it is here while the page is open, "
+                       "but will not come back after a restart. Download the model to keep it.")
         if extra is not None:
             extra(snapshot)
-        if snapshot.done and not st.session_state.get(f"{page}.job_seen_done"):
-            st.session_state[f"{page}.job_seen_done"] = True
+        if snapshot.done and state.get("seen_done") != live.id:
+            state.set("seen_done", live.id)
             st.rerun()  # the whole page, to show what the trained model can do
 
     panel()
 
 
-def _progress(snapshot: Snapshot) -> None:
-    if snapshot.status == "waiting":
+def progress(snapshot: Snapshot) -> None:
+    """Where the training is: waiting in the queue, or epoch and batch with the time spent."""
+    if snapshot.status == Status.WAITING:
         ahead = snapshot.waiting_ahead
         st.info(f"Waiting for a free training slot on the server: {ahead} ahead." if ahead
                 else "Waiting for a free training slot on the server: you are next.")
         return
-    text = (f"Epoch {min(snapshot.epoch + (0 if snapshot.done else 1), snapshot.total_epochs)}"
-            f"/{snapshot.total_epochs}")
-    if not snapshot.done:
-        text += f" · batch {snapshot.batch}/{snapshot.steps_per_epoch}"
+    done_epochs = snapshot.first_epoch + snapshot.epoch
+    if snapshot.done:
+        text = f"Epoch {done_epochs}/{snapshot.first_epoch + snapshot.total_epochs} complete"
+        if snapshot.partial_batches:
+            text += f" (+{snapshot.partial_batches}/{snapshot.steps_per_epoch} batches of the next, not counted)"
+    else:
+        text = (f"Epoch {done_epochs + 1}/{snapshot.first_epoch + snapshot.total_epochs}"
+                f" · batch {snapshot.batch}/{snapshot.steps_per_epoch}")
     text += f" · {snapshot.elapsed:.1f} s"
     st.progress(snapshot.fraction, text=text)
 
 
-def _outcome(snapshot: Snapshot) -> None:
-    if snapshot.status == "diverged" or snapshot.status == "failed":
+def outcome(snapshot: Snapshot) -> None:
+    """How the training ended, in a sentence, and its test accuracy."""
+    if snapshot.status in (Status.DIVERGED, Status.FAILED):
         st.error(snapshot.message)
-    elif snapshot.status == "stopped":
-        st.warning(f"{snapshot.message} ({snapshot.epoch} of {snapshot.total_epochs} epochs done.)")
+    elif snapshot.status == Status.STOPPED:
+        st.warning(f"{snapshot.message} ({snapshot.epochs_text()}.)")
     elif snapshot.message:
         st.warning(snapshot.message)
     accuracy = snapshot.results.get("test_accuracy")
     if accuracy is not None:
         st.success(f"Test accuracy: {accuracy:.1%}")
-
-
-def trained_model(page: str):
-    """The page's model once its latest job is done and usable, else None."""
-    job = current_job(page)
-    if job is None:
-        return None
-    snapshot = job.snapshot()
-    if not snapshot.done or snapshot.status == "failed" or not hasattr(job.model, "fit"):
-        return None
-    return job.model

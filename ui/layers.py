@@ -17,20 +17,13 @@ from typing import Any
 import streamlit as st
 
 from nn_core.config import TrainingConfig
+from nn_core.errors import SettingsError
 from ui.settings import stored_config
-
-
-def _layer_key(page: str, name: str, index: int) -> str:
-    return f"{page}.layer.{name}.{index}"
-
-
-def _store(page: str, config: TrainingConfig) -> None:
-    # The key ``ui.settings.stored_config`` reads: the page's current settings.
-    st.session_state[f"{page}.config"] = config
+from ui.state import PageState
 
 
 def layer_controls(
-    page: str,
+    state: PageState,
     config_class: type[TrainingConfig],
     fields: Mapping[str, Mapping[str, Any]],
     count_label: str = "Hidden layers",
@@ -40,7 +33,7 @@ def layer_controls(
     """Draw the layer-count slider and each layer's widgets; store and return the config.
 
     Args:
-        page: the page's short name (keys and state use it).
+        state: the page's state.
         config_class: the page's config dataclass.
         fields: tuple field name -> widget options, one widget per layer each. Options:
             ``label``, ``options`` (a select slider over these values; without it a
@@ -54,30 +47,30 @@ def layer_controls(
         The page's config with the layers chosen here.
     """
     container = container or st.sidebar
-    current = stored_config(page, config_class)
+    current = stored_config(state, config_class)
     names = list(fields)
     metadata = {item.name: item.metadata for item in dataclasses.fields(config_class)}
     low, high = metadata[names[0]].get("length", (1, 4))
     # ``apply_config`` removes this key along with every widget's when a preset is chosen:
     # its absence means the widgets must follow the stored config again.
-    marker = f"{page}.setting.{names[0]}"
-    count_key = f"{page}.setting.layer_count"
+    marker = state.key("setting", names[0])
+    count_key = state.key("layer_count")
     if marker not in st.session_state or count_key not in st.session_state:
         st.session_state[count_key] = len(getattr(current, names[0]))
         for name in names:
             for index in range(high):
                 values = getattr(current, name)
                 if index < len(values):
-                    st.session_state[_layer_key(page, name, index)] = values[index]
+                    state.set("layer", name, index, values[index])
                 else:
-                    st.session_state.pop(_layer_key(page, name, index), None)
+                    state.pop("layer", name, index)
     count = container.slider(count_label, min_value=low, max_value=high, key=count_key,
                              help="How many hidden layers sit between the pixels and the ten outputs.")
     chosen: dict[str, list[Any]] = {name: [] for name in names}
     for index in range(count):
         container.caption(layer_label(index))
         for column, name in zip(container.columns(len(names)), names):
-            key = _layer_key(page, name, index)
+            key = state.key("layer", name, index)
             options = fields[name]
             if key not in st.session_state:  # a layer just added: start from the one before
                 previous = chosen[name][-1] if chosen[name] else getattr(current, name)[0]
@@ -85,10 +78,10 @@ def layer_controls(
             chosen[name].append(_widget(column, name, metadata[name], options, key))
     try:
         config = current.changed(**{name: tuple(values) for name, values in chosen.items()})
-    except ValueError as error:
+    except SettingsError as error:
         container.error(f"These layers cannot be used: {error}. Keeping the last valid ones.")
         return current
-    _store(page, config)
+    state.set("config", config)  # what ``ui.settings.stored_config`` reads next
     st.session_state[marker] = getattr(config, names[0])
     return config
 

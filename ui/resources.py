@@ -1,16 +1,26 @@
-"""Things loaded once per server and shared, read-only, by every session."""
+"""Things made once per server and shared by every session: the digits and the run registry."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from nn_core.data import MnistData, load_mnist
+from nn_core.digits.data import MnistData, load_mnist
+from nn_core.lessons import LESSONS
+from nn_core.registry import RunRegistry
+from nn_core.store import RunStore
 
 
 @st.cache_resource(show_spinner="Loading MNIST digits...")
 def mnist() -> MnistData:
     """The digits (read-only arrays, one copy for all sessions)."""
     return load_mnist()
+
+
+@st.cache_resource(show_spinner=False)
+def run_registry() -> RunRegistry:
+    """Every run of the server, live or saved (one registry for all sessions)."""
+    store = RunStore.from_environment({lesson.config_class.__name__: lesson.config_class for lesson in LESSONS})
+    return RunRegistry(store, {lesson.slug: lesson for lesson in LESSONS})
 
 
 def data_caption(data: MnistData) -> None:

@@ -1,110 +1,108 @@
-"""The run-history section any page can show: each training run kept, compared side by side.
+"""The run-history section every page shows: this browser's runs of the lesson, compared.
 
-A page wraps its ``make_job`` with ``tracked(page, config, make_job)`` so the settings of
-each job are remembered, calls ``record_finished_run(page)`` on every script run (a job
-that has ended is recorded once, with its curves and results), and draws
-``run_history_section(page)``: a table of the runs with their test accuracy and the
-settings that differ, and the curves of the runs the student picks, overlaid.
+A table of the latest runs with their test accuracy and the settings that differ
+between them, the curves of the runs the student picks overlaid, and the buttons that
+delete runs (the oldest ones, or all of them). The runs come from the server's run
+registry: only this browser's own, and they survive reloads and restarts.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import streamlit as st
 
-from nn_core.figures import compare_curves
-from nn_core.runs import DEFAULT_CAPACITY, Run, RunHistory, comparison_rows
-from nn_core.training import TrainingJob
+from nn_core import limits
+from nn_core.errors import PlaygroundError
+from nn_core.figures.curves import compare_curves
+from nn_core.runs import Run, comparison_rows
+from ui.charts import show
+from ui.identity import browser_identity
+from ui.resources import run_registry
+from ui.state import PageState
 
+SHOWN = 8  # runs in the table; older ones are kept, and counted
 CURVES = {
     "val_accuracy": "Validation accuracy",
     "val_loss": "Validation loss",
     "accuracy": "Training accuracy",
     "loss": "Training loss",
 }
-RECORDED_STATUSES = ("finished", "stopped", "diverged")  # a failed run has nothing to compare
 
 
-def run_history(page: str, capacity: int = DEFAULT_CAPACITY) -> RunHistory:
-    """The page's run history in this session (created empty on first use)."""
-    return st.session_state.setdefault(f"{page}.runs", RunHistory(capacity))
-
-
-def tracked(
-    page: str, config: Any, make_job: Callable[[Callable[[], bool]], TrainingJob]
-) -> Callable[[Callable[[], bool]], TrainingJob]:
-    """``make_job`` for ``training_console``, remembering which settings the job trains with."""
-
-    def make(keep_going: Callable[[], bool]) -> TrainingJob:
-        record_finished_run(page)  # an earlier job that ended unseen is not lost
-        job = make_job(keep_going)
-        st.session_state[f"{page}.runs.pending"] = (job, config)
-        return job
-
-    return make
-
-
-def record_finished_run(page: str) -> Run | None:
-    """Record the page's latest job in the history once it has ended (once per job).
-
-    Returns:
-        The new run, or None when there is nothing new to record.
-    """
-    pending = st.session_state.get(f"{page}.runs.pending")
-    if pending is None:
-        return None
-    job, config = pending
-    snapshot = job.snapshot()
-    if not snapshot.done:
-        return None
-    del st.session_state[f"{page}.runs.pending"]
-    if snapshot.status not in RECORDED_STATUSES or (snapshot.status == "stopped" and snapshot.epoch == 0):
-        return None  # a run stopped before its first epoch ended has nothing to compare
-    run = run_history(page).add(config, snapshot.history, snapshot.results, snapshot.status, snapshot.elapsed)
-    selected = st.session_state.get(_selection_key(page))
-    if selected is not None:  # show the new run's curves next to those already chosen
-        st.session_state[_selection_key(page)] = [*selected, run.name]
-    return run
-
-
-def _selection_key(page: str) -> str:
-    return f"{page}.runs.selected"
-
-
-def run_history_section(page: str, always_show: Sequence[str] = ()) -> None:
-    """Draw the table of the page's runs and the overlaid curves of the chosen ones.
+def run_history_section(state: PageState, always_show: Sequence[str] = ()) -> None:
+    """Draw the table of this browser's runs of the lesson and the overlaid curves of the chosen ones.
 
     Args:
-        page: the page's short name.
+        state: the page's state.
         always_show: settings to list even when every run has the same value.
     """
-    history = run_history(page)
     st.header("Run history")
-    if not len(history):
-        st.caption(f"Each training run of this session appears here (the latest {history.capacity}), "
-                   "so you can change one setting, train again and compare.")
+    registry = run_registry()
+    owner = browser_identity()
+    try:
+        runs = registry.runs(owner, state.slug)
+    except PlaygroundError as error:
+        st.warning(f"Your earlier runs cannot be read right now ({error}).")
         return
-    st.caption(f"The latest {history.capacity} runs of this session, with the settings that differ between "
-               "them. Accuracies are in %.")
-    rows = comparison_rows(list(history), always_show)
+    if not runs:
+        st.caption("Each training run appears here, kept on the server for this browser (reloading the page or "
+                   "coming back tomorrow finds them again), so you can change one setting, train again and compare.")
+        return
+    shown = runs[-SHOWN:]
+    older = len(runs) - len(shown)
+    st.caption(f"Your latest {len(shown)} runs of this lesson"
+               + (f" ({older} older ones are kept too)" if older else "")
+               + ", with the settings that differ between them. Accuracies are in %. Only this browser sees them.")
+    rows = comparison_rows(shown, always_show)
     st.dataframe([{name.replace("_", " "): value for name, value in row.items()} for row in rows], hide_index=True)
-    key = _selection_key(page)
-    names = history.names
-    if key in st.session_state:  # runs dropped from the history cannot stay chosen
-        st.session_state[key] = [name for name in st.session_state[key] if name in names]
+    _compare(state, shown)
+    _delete_buttons(state, owner, runs)
+
+
+def _compare(state: PageState, runs: list[Run]) -> None:
+    names = [run.name for run in runs]
+    by_name = {run.name: run for run in runs}
+    key = state.key("runs_selected")
+    if key in st.session_state:  # runs gone from the table cannot stay chosen; new ones join the chosen
+        known = state.get("runs_known", default=[])
+        st.session_state[key] = [name for name in st.session_state[key] if name in names] + [
+            name for name in names if name not in known]
     else:
         st.session_state[key] = names[-2:]
+    state.set("runs_known", names)
     left, right = st.columns([3, 1])
     chosen = left.multiselect("Runs to compare", names, key=key)
     # Offer only curves some run has: a text run without validation has no validation curve.
-    available = [name for name in CURVES if any(any(math.isfinite(v) for v in history[run].history.get(name, []))
-                                                 for run in names)] or list(CURVES)
-    metric = right.selectbox("Curve", available, format_func=CURVES.get, key=f"{page}.runs.metric")
+    available = [name for name in CURVES if any(any(math.isfinite(v) for v in run.history.get(name, []))
+                                                 for run in runs)] or list(CURVES)
+    metric = right.selectbox("Curve", available, format_func=CURVES.get, key=state.key("runs_metric"))
     if chosen:
-        st.plotly_chart(compare_curves({name: history[name].history for name in chosen}, metric),
-                        key=f"{page}.runs.curves", config={"displayModeBar": False})
+        show(state, compare_curves({name: by_name[name].history for name in chosen}, metric,
+                                   {name: by_name[name].first_epoch for name in chosen}), "runs")
     else:
         st.caption("Choose runs above to overlay their curves.")
+
+
+def _delete_buttons(state: PageState, owner: str, runs: list[Run]) -> None:
+    """Delete the oldest half of the runs, or every run of this browser (all lessons)."""
+    registry = run_registry()
+    with st.expander(f"Delete runs (this browser keeps at most {limits.max_runs_per_user():,} runs)"):
+        left, right = st.columns(2)
+        oldest = runs[: max(1, len(runs) // 2)]
+        if left.button(f"Delete my {len(oldest)} oldest run{'s' if len(oldest) != 1 else ''} of this lesson",
+                       key=state.key("delete", "oldest")):
+            _delete(registry, owner, [run.id for run in oldest])
+        if right.button("Delete all my runs, on every page", key=state.key("delete", "all"), type="secondary"):
+            _delete(registry, owner, None)
+
+
+def _delete(registry, owner: str, run_ids: list[str] | None) -> None:
+    try:
+        deleted = registry.delete(owner, run_ids)
+    except PlaygroundError as error:
+        st.error(f"Could not delete the runs: {error}.")
+        return
+    st.toast(f"Deleted {deleted} run{'s' if deleted != 1 else ''}.")
+    st.rerun()

@@ -4,6 +4,10 @@
 metadata, overridable per page), builds the config from their values, and writes it into
 the URL's query string so that a copied link reproduces the setting. The first visit of a
 page in a session starts from the link's settings; later visits from the last ones used.
+Warnings about a link's values are shown where the page starts (``state.notices``), not
+down the sidebar where nobody looks.
+
+Option lists several pages offer (learning rates, batch sizes) are defined once here.
 """
 
 from __future__ import annotations
@@ -17,37 +21,48 @@ import streamlit as st
 
 from nn_core import limits
 from nn_core.config import TrainingConfig
+from nn_core.errors import SettingsError
+from ui.state import PageState
 
 # The widgets never offer more than the server allows (nn_core.limits enforces it too).
 _SERVER_LIMITS = {"epochs": limits.max_epochs, "train_samples": limits.max_samples}
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+"""The learning rates a slider offers, each about three times the one before."""
+DIGIT_BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024, 2000, 4096)
+"""Batch sizes the digit pages offer (2000 is the MLP article's)."""
 
 
-def _state_key(page: str, name: str) -> str:
-    return f"{page}.setting.{name}"
-
-
-def stored_config(page: str, config_class: type[TrainingConfig]) -> TrainingConfig:
+def stored_config(state: PageState, config_class: type[TrainingConfig]) -> TrainingConfig:
     """The page's current settings: from the link on the first visit, then the last used."""
-    key = f"{page}.config"
-    if key not in st.session_state:
+    if not state.has("config"):
         config, warnings = config_class.from_query(st.query_params.to_dict())
-        st.session_state[key] = config
-        st.session_state[f"{page}.link_warnings"] = warnings
-        st.session_state[f"{page}.fresh_from_link"] = True
-    return st.session_state[key]
+        state.set("config", config)
+        state.set("link_warnings", warnings)
+        state.set("fresh_from_link", True)
+    return state.get("config")
 
 
-def apply_config(page: str, config: TrainingConfig) -> None:
+def apply_config(state: PageState, config: TrainingConfig) -> None:
     """Make ``config`` the page's settings, widgets included (e.g. for a preset)."""
-    st.session_state[f"{page}.config"] = config
+    state.set("config", config)
     for item in dataclasses.fields(config):
-        st.session_state.pop(_state_key(page, item.name), None)
+        state.pop("setting", item.name)
+
+
+def show_link_warnings(state: PageState) -> None:
+    """The link's warnings, where the page starts (or in the sidebar when the page made no room)."""
+    warnings = state.get("link_warnings", default=[])
+    if not warnings:
+        return
+    where = state.notices if state.notices is not None else st.sidebar
+    with where:
+        st.warning("**This link's settings were not all used as given:**\n\n"
+                   + "\n".join(f"- {warning}" for warning in warnings), icon=":material/link_off:")
 
 
 def settings_panel(
-    page: str,
+    state: PageState,
     config_class: type[TrainingConfig],
     fields: Mapping[str, Mapping[str, Any]],
     container: Any = None,
@@ -55,7 +70,7 @@ def settings_panel(
     """Draw a widget per field and return the config they describe.
 
     Args:
-        page: a short name of the page, unique in the app (keys and state use it).
+        state: the page's state.
         config_class: the page's config dataclass.
         fields: field name -> widget options, in the order to draw them. Options:
             ``label``, ``kind`` ("slider", "select_slider", "number", "select",
@@ -68,29 +83,28 @@ def settings_panel(
         the last valid config is returned.
     """
     container = container or st.sidebar
-    current = stored_config(page, config_class)
+    current = stored_config(state, config_class)
     hints = typing.get_type_hints(config_class)
     metadata = {item.name: item.metadata for item in dataclasses.fields(config_class)}
-    warnings = st.session_state.setdefault(f"{page}.link_warnings", [])
-    from_link = st.session_state.pop(f"{page}.fresh_from_link", False)
+    warnings = state.setdefault("link_warnings", [])
+    from_link = state.pop("fresh_from_link", default=False)
     for name, options in fields.items():
-        key = _state_key(page, name)
+        key = state.key("setting", name)
         if key not in st.session_state:
             st.session_state[key] = getattr(current, name)
             note = _fit_to_widget(name, key, metadata[name], options)
             if note and from_link:  # a preset is fitted quietly; a link is told, with its other warnings
                 warnings.append(f"{options.get('label', name)}: {note}")
-    for warning in warnings:
-        container.warning(warning)
-    values = {name: _widget(container, name, hints[name], metadata[name], dict(options), _state_key(page, name))
+    show_link_warnings(state)
+    values = {name: _widget(container, name, hints[name], metadata[name], dict(options), state.key("setting", name))
               for name, options in fields.items()}
     try:
         config = current.changed(**values)
-    except ValueError as error:
+    except SettingsError as error:
         container.error(f"These settings cannot be used: {error}. Keeping the last valid ones.")
         return current
-    st.session_state[f"{page}.config"] = config
-    st.query_params.from_dict(config.to_query())
+    state.set("config", config)
+    st.query_params.update(config.to_query())  # other parameters of the link (a shared run) stay
     return config
 
 
@@ -146,10 +160,10 @@ def _widget(container: Any, name: str, hint: Any, meta: Mapping[str, Any], optio
                                   format=options.get("format"))
 
 
-def preset_buttons(page: str, presets: Mapping[str, TrainingConfig], container: Any = None) -> None:
+def preset_buttons(state: PageState, presets: Mapping[str, TrainingConfig], container: Any = None) -> None:
     """One button per named preset; pressing one sets every widget of the page to it."""
     container = container or st.sidebar
     container.caption("Presets")
     for name, preset in presets.items():
-        container.button(name, key=f"{page}.preset.{name}", on_click=apply_config, args=(page, preset),
+        container.button(name, key=state.key("preset", name), on_click=apply_config, args=(state, preset),
                          width="stretch")

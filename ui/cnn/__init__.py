@@ -1,0 +1,1 @@
+"""The Convolutional Network page's own sections: the filter stages lab, and the trained CNN's settings and insides."""

@@ -1,0 +1,266 @@
+"""The one train block every lesson shares, in the order a student meets it.
+
+The code behind the settings, the choice to continue training, the live console (each
+run kept by the server's run registry, so it survives a reload and a restart), then
+saving and bringing back models. A lesson describes itself once as a ``Trainer``; the
+block does the rest the same way on every page.
+
+The page shows the run named by the page's state; on a fresh session (a reload, a new
+tab) it finds this browser's latest run of the lesson; a link with ``?run=<id>`` shows
+that run, read-only when it belongs to another browser.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from nn_core.config import TrainingConfig
+from nn_core.errors import PlaygroundError
+from nn_core.persistence import config_to_json, history_to_csv, model_to_bytes
+from nn_core.registry import LiveRun, RunRegistry
+from nn_core.runs import RUN_ID
+from nn_core.training import Snapshot, TrainingJob
+from ui.console import session_watcher, training_console
+from ui.identity import browser_identity
+from ui.resources import run_registry
+from ui.state import PageState
+
+
+@dataclass
+class Plan:
+    """A training about to start: its job (not started), and what the page will draw with."""
+
+    job: TrainingJob
+    payload: Any = None  # default: the job's model
+    notes: Callable[[], dict[str, Any]] | None = None  # what the model file carries besides weights
+
+
+@dataclass
+class Continued:
+    """A model to train further, and where it came from."""
+
+    model: Any
+    first_epoch: int  # epochs it has had
+    parent: str | None  # the run it came from (None for an upload)
+
+
+@dataclass
+class Trainer:
+    """What a lesson tells the train block about itself.
+
+    Attributes:
+        title: a few words naming the lesson, for the script and the file names.
+        script: the standalone Keras script of the current settings (may raise ``PlaygroundError``).
+        plan: a new training of the current settings, continuing the given model if any.
+        load_upload: a ``.keras`` file's bytes -> what the page draws with (may raise ``PlaygroundError``).
+        describe_upload: what the success message says about an uploaded model.
+        model_of: what the page draws with -> the Keras model in it.
+        live_extra: draws more of a training's snapshot inside the live console.
+        can_continue: whether a model can be trained further here.
+        model_kind: what the lesson's model files are called ("model", "text model").
+        save_note: a sentence about what the model file carries.
+    """
+
+    title: str
+    script: Callable[[], str]
+    plan: Callable[[Continued | None], Plan]
+    load_upload: Callable[[bytes], Any]
+    describe_upload: Callable[[Any], str] = lambda payload: (
+        f"{payload.count_params():,} weights. Draw against it below, or tick 'Continue training the current "
+        "model' and press Train.")
+    model_of: Callable[[Any], Any] = lambda payload: payload
+    live_extra: Callable[[Snapshot], None] | None = None
+    can_continue: bool = True
+    model_kind: str = "model"
+    save_note: str = ""
+
+
+@dataclass
+class Shown:
+    """What the train block leaves the page to show."""
+
+    live: LiveRun | None  # the run on the page
+    snapshot: Snapshot | None  # how it went
+    payload: Any  # what to draw with: the newer of the run's model and an uploaded one (or None)
+    uploaded: bool  # the payload is an uploaded model
+    mine: bool  # the run belongs to this browser
+
+    @property
+    def drawing_run(self) -> LiveRun | None:
+        """The run that keeps the drawings made on the page's canvas (this browser's, not an upload)."""
+        return self.live if self.mine and not self.uploaded else None
+
+
+def train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> Shown:
+    """The code, continue-training choice, Train, the live console, and saving; returns what to show."""
+    registry = run_registry()
+    owner = browser_identity()
+    live = current_run(state, registry, owner)
+    show_code(state, trainer.script, f"{state.slug}_playground.py")
+    uploaded = uploaded_if_newer(state, live)
+    mine = live is None or live.record.owner == owner
+    carry_on = continue_choice(state, registry, trainer, live, uploaded) if trainer.can_continue else None
+
+    def start() -> LiveRun:
+        plan = trainer.plan(carry_on)
+        started = registry.start(owner, state.slug, config, plan.job, plan.payload, plan.notes,
+                                 parent=carry_on.parent if carry_on else None)
+        state.pop("uploaded")  # the new run is the newest model now
+        if "run" in st.query_params:
+            del st.query_params["run"]  # the page shows this browser's own run again
+        return started
+
+    if live is not None and not mine:
+        st.info(f"You are looking at **{live.record.name}** of another browser, shared with you by a link: "
+                "read-only. Draw on it or download it; press **Train** to train your own.",
+                icon=":material/visibility:")
+    live = training_console(state, live, start, owner, trainer.live_extra)
+    mine = live is None or live.record.owner == owner
+    uploaded = uploaded_if_newer(state, live)
+    payload = uploaded if uploaded is not None else (registry.payload(live) if live is not None else None)
+    if live is not None and uploaded is None and live.load_error:
+        st.warning(f"{live.load_error.capitalize()}. Its curves and settings are shown; train again for a model to "
+                   "draw on.")
+    snapshot = live.snapshot() if live is not None else None
+    fresh_upload = bool((state.get("uploaded") or {}).get("fresh"))
+    with st.expander(f"Save your work, or bring back a {trainer.model_kind} you saved", expanded=fresh_upload):
+        upload_once(state, trainer)
+        if trainer.save_note:
+            st.caption(trainer.save_note)
+        downloads(state, config, live, None if payload is None else trainer.model_of(payload),
+                  live.notes if live is not None and uploaded is None else None)
+        if live is not None and live.done and uploaded is None:
+            run_link(state, live)
+    return Shown(live, snapshot, payload, uploaded is not None, mine)
+
+
+def current_run(state: PageState, registry: RunRegistry, owner: str) -> LiveRun | None:
+    """The run the page shows: a shared link's, the session's, or this browser's latest.
+
+    Problems (a link to a run that does not exist, a run store that cannot be read) are
+    said in a sentence; the page goes on without a run.
+    """
+    try:
+        shared = st.query_params.get("run")
+        if shared is not None and state.get("run") != shared:
+            found = registry.get(shared) if RUN_ID.match(shared) else None
+            if found is None or found.record.lesson != state.slug:
+                st.warning("This link names a run that does not exist here (any more, or on this page): "
+                           "showing your own runs instead.")
+                del st.query_params["run"]
+            else:
+                state.set("run", found.id)
+                state.set("attached", True)
+        run_id = state.get("run")
+        live = registry.get(run_id) if run_id is not None else None
+        if live is None and not state.get("attached"):
+            state.set("attached", True)
+            live = registry.latest(owner, state.slug)
+            if live is not None:
+                state.set("run", live.id)
+                state.set("seen_done", live.id if live.done else None)
+    except PlaygroundError as error:
+        st.warning(f"Your saved runs cannot be read right now ({error}). You can still train; this run may not "
+                   "be kept after a restart.")
+        return None
+    if live is not None:
+        live.seen(*session_watcher())
+    return live
+
+
+def show_code(state: PageState, script: Callable[[], str], filename: str) -> None:
+    """An expander holding the Keras script equivalent to the current settings."""
+    with st.expander("Show the code: this setting as a plain Keras script"):
+        try:
+            source = script()
+        except PlaygroundError as error:
+            st.warning(f"No script for these settings: {error}")
+            return
+        st.caption("Runs as it is with only TensorFlow and NumPy installed. Copy it with the "
+                   "button at the code's top right, or download it.")
+        st.code(source, language="python", line_numbers=False)
+        st.download_button("Download the script", source, file_name=filename, mime="text/x-python",
+                           key=state.key("download", "script"))
+
+
+def uploaded_if_newer(state: PageState, live: LiveRun | None) -> Any:
+    """The uploaded model, if it came after the run the page shows."""
+    stored = state.get("uploaded")
+    if stored is None or (live is not None and live.record.created > stored["time"]):
+        return None
+    return stored["payload"]
+
+
+def continue_choice(state: PageState, registry: RunRegistry, trainer: Trainer, live: LiveRun | None,
+                    uploaded: Any) -> Continued | None:
+    """A checkbox to train the current model further; what to continue, or None (start afresh)."""
+    if uploaded is not None:
+        model, first_epoch, parent = trainer.model_of(uploaded), 0, None
+    elif live is not None and live.done and registry.payload(live) is not None:
+        model = trainer.model_of(registry.payload(live))
+        first_epoch, parent = live.record.first_epoch + live.record.epochs_done, live.id
+    else:
+        return None
+    carry_on = st.checkbox(
+        "Continue training the current model", key=state.key("continue"),
+        help="Train the model you have (trained here or uploaded) for more epochs instead of a new one; its "
+             "curves go on from its last epoch. It keeps its own layers and optimizer; the sidebar's data and "
+             "training settings apply. The run it came from stays as it was.")
+    return Continued(model, first_epoch, parent) if carry_on else None
+
+
+def downloads(state: PageState, config: TrainingConfig, live: LiveRun | None, model: Any,
+              notes: Callable[[], dict[str, Any] | None] | None) -> None:
+    """Download buttons for the current model, the run's history and the settings."""
+    columns = st.columns(3)
+    if model is not None:
+        columns[0].download_button(
+            "Download model (.keras)", data=lambda: model_to_bytes(model, notes() if notes else None),
+            file_name=f"{state.slug}.keras", mime="application/zip", key=state.key("download", "model"),
+            on_click="ignore", help="The trained network, weights and optimizer state; upload it again here later.")
+    snapshot = live.snapshot() if live is not None else None
+    if snapshot is not None and any(snapshot.history.values()):
+        columns[1].download_button(
+            "Download history (CSV)", history_to_csv(snapshot.history, snapshot.first_epoch),
+            file_name=f"{state.slug}_history.csv", mime="text/csv", key=state.key("download", "history"),
+            on_click="ignore", help="One row per complete epoch (an epoch cut short by Stop is not one).")
+    columns[2].download_button(
+        "Download settings (JSON)", config_to_json(config), file_name=f"{state.slug}_settings.json",
+        mime="application/json", key=state.key("download", "settings"), on_click="ignore")
+
+
+def upload_once(state: PageState, trainer: Trainer) -> None:
+    """A ``.keras`` uploader that loads each new file once and keeps it, timed, in the session."""
+    upload = st.file_uploader(f"Upload a {trainer.model_kind} (.keras) saved from this page", type=["keras"],
+                              key=state.key("upload"),
+                              help="Loaded in Keras' safe mode (files carrying code are refused).")
+    if upload is None:
+        return
+    signature = (upload.name, upload.size, upload.file_id)
+    stored = state.get("uploaded")
+    if stored is not None and stored["signature"] == signature:
+        if stored.pop("fresh", False):
+            st.success(f"Loaded {upload.name}: {trainer.describe_upload(stored['payload'])}")
+        else:
+            st.caption(f"Using the uploaded model {upload.name}.")
+        return
+    try:
+        payload = trainer.load_upload(upload.getvalue())
+    except PlaygroundError as error:
+        st.error(f"Cannot use {upload.name}: {error}.")
+        return
+    state.set("uploaded", {"payload": payload, "time": time.time(), "signature": signature, "fresh": True})
+    st.rerun()  # the whole page follows the upload at once (the continue-training choice above it too)
+
+
+def run_link(state: PageState, live: LiveRun) -> None:
+    """A link that shows this run to anyone who opens it (read-only for them)."""
+    base = (st.context.url or "").split("?")[0]
+    st.caption("A link to this run, to share on purpose: whoever opens it sees this run's curves and can draw on "
+               "its model, read-only. Your other runs stay yours.")
+    st.code(f"{base}?run={live.id}", language=None)
