@@ -30,6 +30,12 @@ def optimizer_code(config: TrainingConfig) -> str:
     return OPTIMIZER_CODE[config.optimizer].format(lr=repr(config.learning_rate))
 
 
+def compile_code(config: TrainingConfig) -> str:
+    """The statements that compile ``model`` as the app does and print its summary."""
+    return (f"model.compile(\n    optimizer={optimizer_code(config)},\n    loss=\"{config.loss}\",\n"
+            "    metrics=[\"accuracy\"],\n)\nmodel.summary()")
+
+
 def _value_code(value: Any) -> str | None:
     """Python source for a layer argument, or None when it cannot be written simply."""
     if isinstance(value, dict) and value.get("class_name") in {"L2", "L1", "L1L2"}:

@@ -2,17 +2,14 @@
 
 import streamlit as st
 
-from nn_core.cnn import PRESETS
 from nn_core.cnn.feature_maps import NotAPlaygroundCNN
 from ui.canvas import drawing_panel
 from ui.cnn.lab import choose_kernel, choose_picture, show_stages, stage_settings
 from ui.cnn.network import network_settings, show_architecture, show_feature_maps, show_kernels
 from ui.digits.inspection import test_set_analysis
 from ui.digits.training import digit_trainer
-from ui.page import lesson_header
-from ui.resources import data_caption, mnist
+from ui.page import digits, lesson_header
 from ui.runs import run_history_section
-from ui.settings import preset_buttons
 from ui.state import PageState
 from ui.train_block import train_block
 
@@ -46,19 +43,15 @@ st.write(
     "pooling with many filters; the last block's maps are flattened and a dense layer names the digit. "
     "Change the settings in the sidebar and press **Train**."
 )
-data = mnist()
-data_caption(data)
-st.sidebar.header("Network settings")
-preset_buttons(state, PRESETS)
+data = digits()
 config = network_settings(state, len(data.x_train))
 show_architecture(config)
 
-shown = train_block(state, config, digit_trainer(state, config, data, "Convolutional network on MNIST"))
-if shown.payload is None:
-    if shown.live is None:
-        st.info("Press **Train** to train the network with the settings in the sidebar (about 15-30 seconds "
-                "with the defaults; the **Fast demo** preset takes a few).")
-else:
+shown = train_block(state, config, digit_trainer(
+    state, config, data, "Convolutional network on MNIST",
+    "Press **Train** to train the network with the settings in the sidebar (about 15-30 seconds with the "
+    "defaults; the **Fast demo** preset takes a few)."))
+if shown.payload is not None:
     model = shown.payload
     try:
         show_kernels(state, model)

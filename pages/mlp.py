@@ -2,16 +2,13 @@
 
 import streamlit as st
 
-from nn_core.mlp import PRESETS
 from nn_core.mlp.job import mlp_job
 from ui import mlp
 from ui.canvas import drawing_panel
 from ui.digits.inspection import hidden_layers, test_set_analysis
 from ui.digits.training import digit_trainer
-from ui.page import lesson_header
-from ui.resources import data_caption, mnist
+from ui.page import digits, lesson_header
 from ui.runs import run_history_section
-from ui.settings import preset_buttons
 from ui.state import PageState
 from ui.train_block import train_block
 
@@ -24,11 +21,7 @@ lesson_header(state, "Multi-layer perceptron", (
     "probabilities; the **loss** (cross-entropy) measures how little probability went to the true digit; "
     "**backpropagation** sends that error backwards to find how each weight should move; the "
     "**optimizer** (SGD with momentum, Adam, RMSprop) moves them, one batch at a time."))
-data = mnist()
-data_caption(data)
-
-st.sidebar.header("Settings")
-preset_buttons(state, PRESETS)
+data = digits()
 config = mlp.settings(state, len(data.x_train))
 mlp.network_section(state, config, data)
 
@@ -36,13 +29,12 @@ st.header("Training")
 st.caption("Watch the two curves part: training accuracy that keeps climbing while validation accuracy stalls "
            "is overfitting. Dropout is on while training and off for validation, so with dropout the "
            "training curve may sit below the validation one.")
-shown = train_block(state, config, digit_trainer(state, config, data, "Multi-layer perceptron on MNIST", mlp_job))
+shown = train_block(state, config, digit_trainer(
+    state, config, data, "Multi-layer perceptron on MNIST",
+    "Press **Train** to train the network in the sidebar (about ten seconds with the defaults).", mlp_job))
 mlp.run_notes(shown.snapshot)
 
-if shown.payload is None:
-    if shown.live is None:
-        st.info("Press **Train** to train the network in the sidebar (about ten seconds with the defaults).")
-else:
+if shown.payload is not None:
     st.header("Looking inside")
     test_set_analysis(state, shown.payload, data)
     st.header("Draw a digit")

@@ -3,15 +3,12 @@
 import streamlit as st
 
 from nn_core.codegen import model_code
-from nn_core.perceptron import PRESETS
 from ui import perceptron
 from ui.canvas import drawing_panel
 from ui.digits.inspection import test_set_analysis
 from ui.digits.training import digit_trainer
-from ui.page import lesson_header
-from ui.resources import data_caption, mnist
+from ui.page import digits, lesson_header
 from ui.runs import run_history_section
-from ui.settings import preset_buttons
 from ui.state import PageState
 from ui.train_block import train_block
 
@@ -21,20 +18,14 @@ lesson_header(state, "Single-layer perceptron", (
     "neurons, one per digit. Each neuron weighs the pixels, adds them up with a bias and "
     "squashes the sum through its activation; the most excited neuron names the digit. "
     "There are no hidden layers, so each neuron can only learn *one template* of its digit."))
-data = mnist()
-data_caption(data)
-
-st.sidebar.header("Settings")
-preset_buttons(state, PRESETS)
+data = digits()
 config = perceptron.settings(state, len(data.x_train))
 st.code(model_code(config.build()), language="python")
 
-shown = train_block(state, config, digit_trainer(state, config, data, "Single-layer perceptron on MNIST"))
-if shown.payload is None:
-    if shown.live is None:
-        st.info("Press **Train** to train the perceptron with the settings in the sidebar "
-                "(a few seconds with the defaults).")
-else:
+shown = train_block(state, config, digit_trainer(
+    state, config, data, "Single-layer perceptron on MNIST",
+    "Press **Train** to train the perceptron with the settings in the sidebar (a few seconds with the defaults)."))
+if shown.payload is not None:
     perceptron.weights_section(state, shown.payload)
     st.header("Looking inside")
     test_set_analysis(state, shown.payload, data)

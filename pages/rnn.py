@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from nn_core.rnn import PRESETS
 from nn_core.rnn.text import SAMPLES
 from ui import rnn
 from ui.page import lesson_header
@@ -10,7 +9,6 @@ from ui.rnn.generation import generation_section, sample_history, training_summa
 from ui.rnn.lesson import introduction, unfolding
 from ui.rnn.text import choose_text
 from ui.runs import run_history_section
-from ui.settings import preset_buttons
 from ui.state import PageState
 from ui.train_block import train_block
 
@@ -21,8 +19,6 @@ state = PageState("rnn")
 lesson_header(state, "Recurrent network: a text generator", "")
 introduction()
 
-st.sidebar.header("Settings")
-preset_buttons(state, PRESETS)
 config = rnn.settings(state, SOURCE_NAMES)
 
 st.header("1. The text")
@@ -50,8 +46,5 @@ if shown.payload is not None:
             st.info(f"The settings changed since this network was trained ({changed}); generation uses the "
                     "trained network. Press **Train** to train one with the new settings.")
     generation_section(state, shown.payload, "upload" if shown.uploaded else shown.live.id)
-elif shown.live is None:
-    st.info("Press **Train** to train the network on the text with the settings in the sidebar (the "
-            "article's settings take a few seconds).")
 
 run_history_section(state)

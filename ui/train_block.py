@@ -64,6 +64,7 @@ class Trainer:
         can_continue: whether a model can be trained further here.
         model_kind: what the lesson's model files are called ("model", "text model").
         save_note: a sentence about what the model file carries.
+        first_hint: what the page says before its first training, e.g. how long one takes.
     """
 
     title: str
@@ -78,6 +79,7 @@ class Trainer:
     can_continue: bool = True
     model_kind: str = "model"
     save_note: str = ""
+    first_hint: str = "Press **Train** to train the network with the settings in the sidebar."
 
 
 @dataclass

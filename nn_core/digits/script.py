@@ -7,7 +7,7 @@ builds (read from it by ``nn_core.codegen.model_code``), compiles, fits and eval
 
 from __future__ import annotations
 
-from nn_core.codegen import model_code, optimizer_code
+from nn_core.codegen import compile_code, model_code
 from nn_core.config import TrainingConfig
 from nn_core.digits.data import SPLIT_SEED, TEST_FRACTION
 
@@ -64,12 +64,7 @@ def prepare(images):
 
 
 model = {model}
-model.compile(
-    optimizer={optimizer},
-    loss="{loss}",
-    metrics=["accuracy"],
-)
-model.summary()
+{compile}
 
 history = model.fit(
     prepare(x_train),
@@ -102,7 +97,7 @@ def digit_script(config: TrainingConfig, title: str) -> str:
         validation_percent=round(config.validation_split * 100),
         input_shape=repr(tuple(config.input_shape)),  # type: ignore[attr-defined]
         model=model_code(model),
-        optimizer=optimizer_code(config), loss=config.loss,
+        compile=compile_code(config),
         epochs=config.epochs, batch_size=config.batch_size, callbacks=_callbacks_code(config),
     )
 

@@ -9,7 +9,7 @@ model directly, one character at a time, instead of ``model.predict``.
 
 from __future__ import annotations
 
-from nn_core.codegen import model_code, optimizer_code
+from nn_core.codegen import compile_code, model_code
 from nn_core.errors import PlaygroundError
 from nn_core.rnn.config import RNNConfig
 
@@ -48,12 +48,7 @@ def encode(batch):
 
 
 model = {model}
-model.compile(
-    optimizer={optimizer},
-    loss="categorical_crossentropy",
-    metrics=["accuracy"],
-)
-model.summary()
+{compile}
 model.fit(
     encode(windows[:n_train]),
     targets[:n_train],
@@ -112,7 +107,7 @@ def text_script(config: RNNConfig, text: str, start: str, length: int = 200) -> 
         seed=config.seed, text=repr(text), sequence_length=config.sequence_length,
         validation_split=config.validation_split, encoding_comment=encoding_comment,
         encode_body=encode_body, model=network_code(config, vocab_size),
-        optimizer=optimizer_code(config), epochs=config.epochs, batch_size=config.batch_size,
+        compile=compile_code(config), epochs=config.epochs, batch_size=config.batch_size,
         start=repr(start), length=length,
     )
 

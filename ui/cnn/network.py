@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core.cnn.config import MAX_BLOCKS, CNNConfig
+from nn_core.cnn.config import MAX_BLOCKS, PRESETS, CNNConfig
 from nn_core.cnn.feature_maps import first_layer_kernels, layer_maps
 from nn_core.cnn.figures import feature_map_figure, kernel_figure
 from nn_core.figures.theme import SIGNED_ON_DARK_IN_WORDS
 from ui.charts import show
+from ui.page import sidebar_start
 from ui.settings import DIGIT_BATCH_SIZES, settings_panel, stored_config
 from ui.state import PageState
 
@@ -24,7 +25,8 @@ MAPS_SHOWN = 32  # per layer: more would be a wall of tiny pictures
 
 
 def network_settings(state: PageState, max_samples: int) -> CNNConfig:
-    """The sidebar's widgets and the config they describe."""
+    """The sidebar's presets and widgets, and the config they describe."""
+    sidebar_start(state, PRESETS, "Network settings")
     # The filter widgets follow the number of blocks chosen, read before the widgets are drawn.
     blocks = state.get("setting", "conv_blocks", default=stored_config(state, CNNConfig).conv_blocks)
     fields: dict[str, dict] = {"conv_blocks": {"label": "Convolution blocks", "kind": "slider"}}

@@ -15,7 +15,7 @@ from ui.state import PageState
 from ui.train_block import Continued, Plan, Trainer
 
 
-def digit_trainer(state: PageState, config: TrainingConfig, data: MnistData, title: str,
+def digit_trainer(state: PageState, config: TrainingConfig, data: MnistData, title: str, first_hint: str,
                   make_job: Callable[..., TrainingJob] = digit_job) -> Trainer:
     """A digit lesson described for the train block.
 
@@ -24,6 +24,7 @@ def digit_trainer(state: PageState, config: TrainingConfig, data: MnistData, tit
         config: the page's current settings.
         data: the loaded digits.
         title: a few words naming the lesson, for the generated script.
+        first_hint: what the page says before its first training.
         make_job: ``(config, data, **options) -> TrainingJob`` (the MLP adds early stopping).
     """
 
@@ -34,4 +35,4 @@ def digit_trainer(state: PageState, config: TrainingConfig, data: MnistData, tit
         return Plan(make_job(config, data, **options))
 
     return Trainer(title=title, script=lambda: digit_script(config, title), plan=plan,
-                   load_upload=lesson(state.slug).load_model)
+                   load_upload=lesson(state.slug).load_model, first_hint=first_hint)

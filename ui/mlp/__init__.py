@@ -9,11 +9,12 @@ import streamlit as st
 from nn_core.digits.data import MnistData, to_float
 from nn_core.digits.figures import digit_grid
 from nn_core.digits.job import split_sizes, updates_per_epoch
-from nn_core.mlp import MLPConfig
+from nn_core.mlp import PRESETS, MLPConfig
 from nn_core.mlp.figures import network_diagram
 from nn_core.training import Snapshot, Status
 from ui.charts import show
 from ui.layers import layer_controls
+from ui.page import sidebar_start
 from ui.settings import DIGIT_BATCH_SIZES, settings_panel
 from ui.state import PageState
 
@@ -22,7 +23,8 @@ FEW_UPDATES = 200  # fewer weight updates than this in a whole run leave a netwo
 
 
 def settings(state: PageState, available: int) -> MLPConfig:
-    """The sidebar: layers first, then regularisation and training."""
+    """The sidebar: presets, layers, then regularisation and training."""
+    sidebar_start(state, PRESETS)
     st.sidebar.subheader("Network")
     layer_controls(state, MLPConfig, {
         "hidden_units": {"label": "Neurons", "options": UNITS, "new_layer": lambda units: max(1, units // 2)},

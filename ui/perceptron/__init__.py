@@ -6,17 +6,19 @@ from typing import Any
 
 import streamlit as st
 
-from nn_core.perceptron import PerceptronConfig
+from nn_core.perceptron import PRESETS, PerceptronConfig
 from nn_core.perceptron.figures import decision_boundary, weight_maps
-from nn_core.perceptron.gates import GATES, INPUTS, GateResult, train_gate, truth_table
 from nn_core.digits import NUM_CLASSES, PIXELS
+from nn_core.perceptron.gates import GATES, INPUTS, GateResult, train_gate, truth_table
 from ui.charts import show
+from ui.page import sidebar_start
 from ui.settings import DIGIT_BATCH_SIZES, settings_panel
 from ui.state import PageState
 
 
 def settings(state: PageState, available: int) -> PerceptronConfig:
-    """The sidebar's widgets and the config they describe."""
+    """The sidebar's presets and widgets, and the config they describe."""
+    sidebar_start(state, PRESETS)
     return settings_panel(state, PerceptronConfig, {  # type: ignore[return-value]
         "activation": {"label": "Output activation"},
         "optimizer": {"label": "Optimizer"},

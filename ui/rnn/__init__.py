@@ -10,10 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core.errors import PlaygroundError
-from nn_core.rnn import RNNConfig
+from nn_core.rnn import PRESETS, RNNConfig
 from nn_core.rnn.script import text_script
 from nn_core.rnn.text import TextError
 from nn_core.rnn.training import load_text_model, text_training
+from ui.page import sidebar_start
 from ui.rnn.generation import latest_sample
 from ui.settings import settings_panel
 from ui.state import PageState
@@ -23,7 +24,8 @@ TEXT_BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024)
 
 
 def settings(state: PageState, source_names: dict[str, str]) -> RNNConfig:
-    """The sidebar's widgets and the config they describe."""
+    """The sidebar's presets and widgets, and the config they describe."""
+    sidebar_start(state, PRESETS)
     return settings_panel(state, RNNConfig, {  # type: ignore[return-value]
         "text_source": {"label": "Text", "format_func": source_names.get},
         "cell": {"label": "Recurrent cell"},
@@ -72,6 +74,8 @@ def text_trainer(config: RNNConfig, text: str | None) -> Trainer:
         live_extra=latest_sample,
         can_continue=False,
         model_kind="text model",
+        first_hint="Press **Train** to train the network on the text with the settings in the sidebar (the "
+                   "article's settings take a few seconds).",
         save_note="The model file carries the vocabulary of the text it learned, so it writes again when uploaded "
                   "here.",
     )

@@ -1,18 +1,10 @@
-"""One training loop for every page, and a background job that runs it.
+"""A training run on a background thread: its model, its record, and the lesson's callbacks.
 
-``fit`` is ``model.fit`` with callables hooked in (``on_epoch_end``, ``on_batch_end``,
-``should_stop``): it knows nothing of who calls it, and when asked to stop it stops after
-the current batch, keeping the weights learned so far. Only complete epochs count: an
-epoch cut short by a stop is reported as the batches it got through, never as an epoch.
-The order of the samples comes from the run's own seed (``seeded_batches``), so a run
-repeats even while other runs train in the same process.
-
-``TrainingJob`` runs ``fit`` on a thread of its own and keeps a thread-safe record of how
-it goes (status, progress, curves), which a page reads and draws as often as it likes.
-Lessons extend it with ``Callback`` objects (as minGPT's trainer does): each hook gets
-the job, so early stopping and the text lesson's epoch samples live with their lessons.
-``TrainingSlots`` caps how many jobs train at once on a server; the rest wait their turn
-in order and know how many are ahead of them.
+``TrainingJob`` runs the one training loop (``nn_core.training.loop.fit``) on a thread of
+its own and keeps a thread-safe record of how it goes (status, progress, curves), which
+a page reads and draws as often as it likes (``snapshot``). Lessons extend it with
+``Callback`` objects (as minGPT's trainer does): each hook gets the job, so early
+stopping and the text lesson's epoch samples live with their lessons.
 """
 
 from __future__ import annotations
@@ -21,30 +13,21 @@ import enum
 import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nn_core import limits
+from nn_core.training.loop import Diverged, fit
+from nn_core.training.slots import SERVER_SLOTS, TrainingSlots
 
 if TYPE_CHECKING:
     import keras
 
-EpochHook = Callable[[int, dict[str, float]], None]
-BatchHook = Callable[[int, dict[str, float]], None]
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 BATCH_RECORD_SECONDS = 0.1  # how often running metrics within an epoch are kept
-# A cross-entropy starts near ln(classes), about 2.3 for ten digits, and Keras clips it
-# below about 16 a sample, so a blown-up network shows as a loss that climbs far above
-# where it started rather than as infinity: the training has diverged once the running
-# loss passes DIVERGENCE_FACTOR times its first value (and that value plus DIVERGENCE_MARGIN),
-# or DIVERGED_LOSS, or is not a number at all.
-DIVERGED_LOSS = 100.0
-DIVERGENCE_FACTOR = 2.5
-DIVERGENCE_MARGIN = 2.0
 
 
 class Status(enum.StrEnum):
@@ -61,213 +44,6 @@ class Status(enum.StrEnum):
     def done(self) -> bool:
         """True once the job will change no more."""
         return self not in (Status.WAITING, Status.RUNNING)
-
-
-class Diverged(Exception):
-    """The loss became NaN, infinite or absurdly large: the learning rate is too large."""
-
-
-def seeded_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, first_epoch: int = 0) -> Any:
-    """An endless ``tf.data`` stream of batches, each epoch in an order fixed by (seed, epoch).
-
-    The shuffle is stateless: it depends on nothing but the seed and the epoch's number,
-    so runs training side by side in one process cannot disturb each other's order (a
-    shuffle seeded from TensorFlow's global state could). Each epoch ends with its own
-    smaller last batch, as ``model.fit`` does with arrays.
-
-    Args:
-        x: (n, ...) inputs.
-        y: (n, ...) targets.
-        batch_size: samples per batch.
-        seed: the run's seed.
-        first_epoch: the number of the first epoch (a continued run goes on from there).
-
-    Returns:
-        A dataset of (x, y) batches; ``fit`` reads ``ceil(n / batch_size)`` batches an epoch.
-    """
-    import tensorflow as tf
-
-    count = len(x)
-    inputs, targets = tf.constant(x), tf.constant(y)
-    seed_tensor = tf.constant(int(seed), tf.int64)
-
-    def epoch_batches(epoch: Any) -> Any:
-        order = tf.random.experimental.stateless_shuffle(tf.range(count, dtype=tf.int64),
-                                                          seed=tf.stack([seed_tensor, epoch]))
-        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
-
-    batches = tf.data.Dataset.range(first_epoch, 2**31).flat_map(epoch_batches)  # batches of indices
-    return batches.map(lambda index: (tf.gather(inputs, index), tf.gather(targets, index))).prefetch(2)
-
-
-def _plain_updates(optimizer: Any) -> None:
-    """Let ``optimizer`` update each weight directly instead of through ``tf.distribute``.
-
-    Keras' optimizers on TensorFlow apply their updates through the default distribution
-    strategy (``maybe_merge_call`` and ``extended.update``). Traced inside the train step,
-    that path keeps every trained model's weights and optimizer state alive in
-    TensorFlow's runtime after the model itself is gone: measured here, each training of a
-    256-128 MLP left about 10 MB behind, and memory grew for as long as students trained.
-    With one device there is nothing to distribute, so the same ``update_step`` is called
-    for each weight directly; the arithmetic is the same and nothing stays behind.
-    ``tests/unit/test_memory.py`` fails if a Keras release brings the leak back.
-    """
-    import keras
-
-    if keras.backend.backend() != "tensorflow" or not hasattr(optimizer, "_backend_update_step"):
-        return
-
-    def update(grads: Any, trainable_variables: Any, learning_rate: Any) -> None:
-        for grad, variable in zip(grads, trainable_variables):
-            optimizer.update_step(grad, variable, learning_rate)
-
-    optimizer._backend_update_step = update
-
-
-def fit(
-    model: keras.Model,
-    x: np.ndarray,
-    y: np.ndarray,
-    *,
-    epochs: int,
-    batch_size: int,
-    seed: int | None = None,
-    validation_data: tuple[np.ndarray, np.ndarray] | None = None,
-    on_epoch_end: EpochHook | None = None,
-    on_batch_end: BatchHook | None = None,
-    should_stop: Callable[[], bool] | None = None,
-    initial_epoch: int = 0,
-) -> dict[str, list[float]]:
-    """Train ``model`` with ``model.fit``, calling back after every batch and every complete epoch.
-
-    Args:
-        model: a compiled Keras model.
-        x: training inputs, already shaped for the model.
-        y: training targets.
-        epochs: index of the last epoch to run (as in ``model.fit``).
-        batch_size: samples per weight update.
-        seed: orders the samples of each epoch (``seeded_batches``); None lets Keras shuffle.
-        validation_data: (x_val, y_val), evaluated after every epoch, or None.
-        on_epoch_end: called with (epoch, logs) after each complete epoch; logs are floats.
-        on_batch_end: called with (batch, logs) after each batch; logs are running
-            averages over the epoch so far.
-        should_stop: checked after each batch; True stops training there. The epoch it
-            interrupts does not count: ``on_epoch_end`` is not called for it.
-        initial_epoch: the epoch to start from, to continue an earlier run.
-
-    Returns:
-        The history: metric name -> one value per complete epoch.
-
-    Raises:
-        Diverged: the training loss became NaN or infinite, or climbed far above where it started
-            (the weights are those of the batch where it happened; callers that care keep their own copy).
-    """
-    import keras
-
-    steps = max(1, math.ceil(len(x) / max(1, batch_size)))
-
-    class Hooks(keras.callbacks.Callback):
-        diverged = False
-        batches = 0  # done in the current epoch
-        first_loss: float | None = None
-        history: dict[str, list[float]] = {}
-
-        def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-            self.batches = 0
-
-        def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-            logs = logs or {}
-            self.batches = batch + 1
-            loss = float(logs.get("loss", 0.0))
-            if self.first_loss is None and math.isfinite(loss):
-                self.first_loss = loss
-            start = self.first_loss if self.first_loss is not None else loss
-            limit = min(DIVERGED_LOSS, max(DIVERGENCE_FACTOR * start, start + DIVERGENCE_MARGIN))
-            if not math.isfinite(loss) or loss > limit:
-                self.diverged = True
-                self.model.stop_training = True
-                return
-            if on_batch_end is not None:
-                on_batch_end(batch, logs)
-            if should_stop is not None and should_stop():
-                self.model.stop_training = True
-
-        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-            if self.diverged or self.batches < steps:
-                return  # an epoch cut short is not an epoch
-            values = {name: float(value) for name, value in (logs or {}).items()}
-            for name, value in values.items():
-                self.history.setdefault(name, []).append(value)
-            if on_epoch_end is not None:
-                on_epoch_end(epoch, values)
-
-    hooks = Hooks()
-    hooks.history = {}
-    _plain_updates(model.optimizer)
-    if seed is None:
-        arguments: dict[str, Any] = {"x": x, "y": y, "batch_size": batch_size}
-    else:
-        arguments = {"x": seeded_batches(x, y, batch_size, seed, initial_epoch), "steps_per_epoch": steps,
-                     "shuffle": False}
-    model.fit(
-        **arguments,
-        epochs=epochs,
-        initial_epoch=initial_epoch,
-        validation_data=validation_data,
-        callbacks=[hooks],
-        verbose=0,
-    )
-    if hooks.diverged:
-        raise Diverged("the loss became NaN, infinite or absurdly large")
-    return hooks.history
-
-
-class TrainingSlots:
-    """At most ``capacity`` trainings at once; the others wait, first come first served."""
-
-    def __init__(self, capacity: int) -> None:
-        if capacity < 1:
-            raise ValueError(f"capacity must be at least 1, got {capacity}")
-        self.capacity = capacity
-        self._condition = threading.Condition()
-        self._queue: deque[object] = deque()
-        self._running = 0
-
-    def acquire(self, ticket: object, give_up: Callable[[], bool]) -> bool:
-        """Wait for a slot. Returns False if ``give_up()`` turned True while waiting."""
-        with self._condition:
-            self._queue.append(ticket)
-            try:
-                while not (self._queue[0] is ticket and self._running < self.capacity):
-                    if give_up():
-                        return False
-                    self._condition.wait(timeout=0.2)
-                self._running += 1
-                return True
-            finally:
-                self._queue.remove(ticket)
-                self._condition.notify_all()
-
-    def release(self) -> None:
-        """Give a slot back."""
-        with self._condition:
-            self._running -= 1
-            self._condition.notify_all()
-
-    def ahead_of(self, ticket: object) -> int:
-        """How many wait before ``ticket`` (0 when it is next or not waiting)."""
-        with self._condition:
-            return self._queue.index(ticket) if ticket in self._queue else 0
-
-    @property
-    def running(self) -> int:
-        """Trainings holding a slot now."""
-        with self._condition:
-            return self._running
-
-
-SERVER_SLOTS = TrainingSlots(limits.max_trainings())
-"""The server-wide limit, shared by every session of the process."""
 
 
 @dataclass
