@@ -59,7 +59,8 @@ def training_console(
     live: LiveRun | None,
     start: Callable[[], LiveRun],
     owner: str,
-    extra: Callable[[Snapshot], None] | None = None,
+    extra: Callable[[Snapshot, LiveRun], None] | None = None,
+    redraw_seconds: float = REDRAW_SECONDS,
 ) -> LiveRun | None:
     """Draw the Train button and the live console; start a run when Train is pressed.
 
@@ -68,8 +69,10 @@ def training_console(
         live: the run the page shows, if any.
         start: registers and starts a new run; may raise ``PlaygroundError``, shown as an error.
         owner: this browser's identity (only the owner of a run may stop it).
-        extra: draws more of the run's state (e.g. its ``snapshot.extras``) inside the
-            live panel, redrawn with the curves; one fragment costs less than two.
+        extra: draws more of the run's state (e.g. its ``snapshot.extras``, or pictures of
+            its model as it trains) inside the live panel, redrawn with the curves; one
+            fragment costs less than two. Called with the snapshot and the run.
+        redraw_seconds: how often the live panel is redrawn while the run trains.
 
     Returns:
         The run the page shows now (a new one after Train).
@@ -84,15 +87,16 @@ def training_console(
         else:
             state.set("run", live.id)
     if live is not None:
-        _live_panel(state, live, owner == live.record.owner, extra)
+        _live_panel(state, live, owner == live.record.owner, extra, redraw_seconds)
     return live
 
 
-def _live_panel(state: PageState, live: LiveRun, mine: bool, extra: Callable[[Snapshot], None] | None) -> None:
+def _live_panel(state: PageState, live: LiveRun, mine: bool, extra: Callable[[Snapshot, LiveRun], None] | None,
+                redraw_seconds: float) -> None:
     alive = not live.done
     watcher = session_watcher()
 
-    @st.fragment(run_every=REDRAW_SECONDS if alive else None)
+    @st.fragment(run_every=redraw_seconds if alive else None)
     def panel() -> None:
         live.seen(*watcher)
         snapshot = live.snapshot()
@@ -106,7 +110,7 @@ def _live_panel(state: PageState, live: LiveRun, mine: bool, extra: Callable[[Sn
             st.warning(f"This run could not be saved ({live.save_error}): it is here while the page is open, "
                        "but will not come back after a restart. Download the model to keep it.")
         if extra is not None:
-            extra(snapshot)
+            extra(snapshot, live)
         if snapshot.done and state.get("seen_done") != live.id:
             state.set("seen_done", live.id)
             st.rerun()  # the whole page, to show what the trained model can do

@@ -60,7 +60,8 @@ class Trainer:
         load_upload: a ``.keras`` file's bytes -> what the page draws with (may raise ``PlaygroundError``).
         describe_upload: what the success message says about an uploaded model.
         model_of: what the page draws with -> the Keras model in it.
-        live_extra: draws more of a training's snapshot inside the live console.
+        live_extra: draws more of a training inside the live console, with its snapshot and run.
+        redraw_seconds: how often the live console is redrawn while a run trains.
         can_continue: whether a model can be trained further here.
         model_kind: what the lesson's model files are called ("model", "text model").
         save_note: a sentence about what the model file carries.
@@ -75,7 +76,8 @@ class Trainer:
         f"{payload.count_params():,} weights. Draw against it below, or tick 'Continue training the current "
         "model' and press Train.")
     model_of: Callable[[Any], Any] = lambda payload: payload
-    live_extra: Callable[[Snapshot], None] | None = None
+    live_extra: Callable[[Snapshot, LiveRun], None] | None = None
+    redraw_seconds: float = 1.0
     can_continue: bool = True
     model_kind: str = "model"
     save_note: str = ""
@@ -121,7 +123,7 @@ def train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> S
         st.info(f"You are looking at **{live.record.name}** of another browser, shared with you by a link: "
                 "read-only. Draw on it or download it; press **Train** to train your own.",
                 icon=":material/visibility:")
-    live = training_console(state, live, start, owner, trainer.live_extra)
+    live = training_console(state, live, start, owner, trainer.live_extra, trainer.redraw_seconds)
     mine = live is None or live.record.owner == owner
     uploaded = uploaded_if_newer(state, live)
     payload = uploaded if uploaded is not None else (registry.payload(live) if live is not None else None)

@@ -110,6 +110,9 @@ class Callback:
     def on_start(self, job: TrainingJob) -> None:
         """The model is built and training is about to begin."""
 
+    def on_batch_end(self, job: TrainingJob, batch: int, logs: dict[str, float]) -> None:
+        """After each batch (``batch`` counts from 0 within the epoch); keep it quick."""
+
     def on_epoch_end(self, job: TrainingJob, epoch: int, logs: dict[str, float]) -> dict[str, Any] | None:
         """After each complete epoch (``epoch`` counts from 0, continued epochs included)."""
         return None
@@ -186,6 +189,7 @@ class TrainingJob:
         self._last_record = 0.0
         self._last_alive_check = 0.0
         self._good_weights: list[np.ndarray] | None = None
+        self._batch_listeners: list[Callback] = []
         self._thread = threading.Thread(target=self._run, daemon=True, name="training-job")
 
     # The page's side --------------------------------------------------------------
@@ -272,6 +276,8 @@ class TrainingJob:
         now = time.perf_counter()
         with self._lock:
             self._batch = batch + 1
+        for callback in self._batch_listeners:
+            callback.on_batch_end(self, batch, logs)
         if now - self._last_record >= BATCH_RECORD_SECONDS:
             self._last_record = now
             point = (
@@ -323,6 +329,9 @@ class TrainingJob:
             self._good_weights = self.model.get_weights()
             for callback in self.callbacks:
                 callback.on_start(self)
+            # Only callbacks that listen to batches are called after each one.
+            self._batch_listeners = [callback for callback in self.callbacks
+                                     if type(callback).on_batch_end is not Callback.on_batch_end]
             validation = None
             if self.data.x_val is not None and len(self.data.x_val) > 0:
                 validation = (self.data.x_val, self.data.y_val)

@@ -16,7 +16,7 @@ SIDE_BY_SIDE = (0.0, 0.5, 1.0, 1.5)  # temperatures compared in columns
 HEATMAP_STEPS = 120  # the hidden-state heatmap shows at most this many characters
 
 
-def latest_sample(snapshot: Snapshot) -> None:
+def latest_sample(snapshot: Snapshot, live: object = None) -> None:
     """The latest epoch's sample; the training console redraws it live."""
     if not snapshot.extras:
         if not snapshot.done:
