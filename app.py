@@ -8,6 +8,7 @@ import streamlit as st
 
 from nn_core.lessons import LESSONS
 from ui.identity import browser_identity
+from ui.small_screens import close_sidebar_after_navigation
 
 st.set_page_config(page_title="Neural-network playground", page_icon=":material/neurology:", layout="wide")
 
@@ -19,4 +20,5 @@ navigation = st.navigation(PAGES)
 with st.sidebar:
     st.caption("Train real TensorFlow networks in your browser and look inside them.")
     browser_identity()  # this browser's runs, kept on the server (a cookie remembers which are yours)
+    close_sidebar_after_navigation()
 navigation.run()

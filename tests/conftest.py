@@ -68,6 +68,12 @@ def one_slot_app_url(tmp_path_factory):
                                                 PLAYGROUND_ORPHAN_SECONDS="3"))
 
 
+@pytest.fixture(scope="module")
+def capped_app_url(tmp_path_factory):
+    """A server that stops any training after 5 seconds."""
+    yield from (server.url for server in serve(tmp_path_factory, "capped", PLAYGROUND_MAX_TRAINING_SECONDS="5"))
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

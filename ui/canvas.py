@@ -16,8 +16,8 @@ import numpy as np
 import streamlit as st
 
 from nn_core.digits.figures import digit_image, probability_bars
-from nn_core.digits.inference import predict_digit
-from nn_core.digits.preprocess import canvas_to_mnist
+from nn_core.digits.inference import read_digit
+from nn_core.digits.preprocess import canvas_to_mnist, drawing_doubts
 from nn_core.registry import LiveRun
 from ui.charts import show
 from ui.resources import run_registry
@@ -43,9 +43,10 @@ def draw_digit(state: PageState, name: str = "main", live: LiveRun | None = None
     # Imported here: the component registers itself on import, which needs a running app.
     from streamlit_drawable_canvas import st_canvas
 
-    # The canvas's toolbar (undo, redo, clear) floats just above it on hover: this line
-    # gives it room instead of letting it cover whatever the page wrote above.
     st.caption("Draw with the mouse, or a finger on a touch screen:")
+    # The canvas's toolbar (undo, redo, clear) floats just above it on hover: this empty
+    # line gives it room instead of letting it cover the caption.
+    st.html('<div style="height: 1.6rem"></div>')
     generation = state.setdefault("canvas_generation", name, 0)
     # A run's kept drawing is where a fresh canvas starts; it stays fixed while the student draws on.
     start_key = state.key("widget", "canvas_start", name, generation)
@@ -97,11 +98,22 @@ def classify_drawing(state: PageState, model: Any, rgba: np.ndarray | None) -> t
     except ValueError:
         st.info("The canvas is empty: draw a digit on it with the mouse or a finger.")
         return None
-    probabilities = predict_digit(model, image)
+    outputs, probabilities = read_digit(model, image)
     milliseconds = (time.perf_counter() - started) * 1000
     best = int(np.argmax(probabilities))
     st.subheader(f"Prediction: {best}")
-    st.caption(f"{probabilities[best]:.0%} sure · classified in {milliseconds:.1f} ms, preprocessing included")
+    timing = f"classified in {milliseconds:.1f} ms, preprocessing included"
+    if abs(float(outputs.sum()) - 1.0) > 0.01:  # sigmoid outputs: ten separate answers, not shares of one
+        st.caption(f"The neuron for {best} fires at **{outputs[best]:.2f}** (of 1). With a sigmoid output each neuron "
+                   "answers yes or no on its own, so the ten need not add up to 1; the bars divide each by their "
+                   f"sum, which gives {best} {probabilities[best]:.0%}. · {timing}")
+    else:
+        st.caption(f"{probabilities[best]:.0%} sure · {timing}")
+    doubt = drawing_doubts(rgba)
+    if doubt:
+        st.info(doubt, icon=":material/help:")
+    elif probabilities[best] < 0.5:
+        st.caption("The network is unsure: no digit gets even half of the probability. Does it look like one?")
     left, right = st.columns([3, 2])
     show(state, probability_bars(probabilities), "probabilities", left)
     show(state, digit_image(image, "Model input, 28x28"), "seen", right)

@@ -129,7 +129,8 @@ def progress(snapshot: Snapshot) -> None:
     if snapshot.done:
         text = f"Epoch {done_epochs}/{snapshot.first_epoch + snapshot.total_epochs} complete"
         if snapshot.partial_batches:
-            text += f" (+{snapshot.partial_batches}/{snapshot.steps_per_epoch} batches of the next, not counted)"
+            text += (f", and {snapshot.partial_batches:,}/{snapshot.steps_per_epoch:,} batches of epoch "
+                     f"{done_epochs + 1} (not counted)")
     else:
         text = (f"Epoch {done_epochs + 1}/{snapshot.first_epoch + snapshot.total_epochs}"
                 f" · batch {snapshot.batch}/{snapshot.steps_per_epoch}")

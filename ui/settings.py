@@ -22,6 +22,7 @@ import streamlit as st
 from nn_core import limits
 from nn_core.config import TrainingConfig
 from nn_core.errors import SettingsError
+from nn_core.persistence import config_from_json
 from ui.state import PageState
 
 # The widgets never offer more than the server allows (nn_core.limits enforces it too).
@@ -56,8 +57,9 @@ def show_link_warnings(state: PageState) -> None:
     if not warnings:
         return
     where = state.notices if state.notices is not None else st.sidebar
+    source = "settings file's values" if state.get("settings_uploaded") else "link's settings"
     with where:
-        st.warning("**This link's settings were not all used as given:**\n\n"
+        st.warning(f"**This {source} were not all used as given:**\n\n"
                    + "\n".join(f"- {warning}" for warning in warnings), icon=":material/link_off:")
 
 
@@ -167,3 +169,57 @@ def preset_buttons(state: PageState, presets: Mapping[str, TrainingConfig], cont
     for name, preset in presets.items():
         container.button(name, key=state.key("preset", name), on_click=apply_config, args=(state, preset),
                          width="stretch")
+
+
+def settings_upload(state: PageState, config: TrainingConfig) -> None:
+    """Bring back settings downloaded as JSON: every widget of the page takes them, as a link would.
+
+    Values the page cannot use are said, as a link's are; a file for another page, or no
+    settings file at all, gets a plain error.
+    """
+    upload = st.file_uploader("Upload settings (JSON) saved from this page", type=["json"],
+                              key=state.key("settings_upload"))
+    if upload is None:
+        return
+    signature = (upload.name, upload.size, upload.file_id)
+    if state.get("settings_uploaded") == signature:
+        st.caption(f"The settings of {upload.name} are in the sidebar.")
+        return
+    try:
+        loaded, warnings = config_from_json(upload.getvalue().decode("utf-8", errors="replace"), type(config))
+    except SettingsError as error:
+        st.error(f"Cannot use {upload.name}: {error}.")
+        return
+    state.set("settings_uploaded", signature)
+    apply_config(state, loaded)
+    state.set("link_warnings", warnings)
+    st.rerun()
+
+
+def linked_start(key: str, param: str, default: Any, parse: Any = str, allowed: Any = None) -> None:
+    """Start a widget that is not a config field from the link's ``param``, on the page's first run.
+
+    A widget's key that is already in the session keeps its value. A link value that does
+    not parse, or is not among ``allowed``, is ignored (the widget starts at ``default``).
+    """
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(param)
+    value = default
+    if raw is not None:
+        try:
+            parsed = parse(raw)
+        except (TypeError, ValueError):
+            parsed = None
+        if parsed is not None and (allowed is None or parsed in allowed):
+            value = parsed
+    st.session_state[key] = value
+
+
+def keep_in_link(param: str, value: Any, default: Any) -> None:
+    """Write a widget's value into the link (or take it out when it is the default)."""
+    if value == default or value is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    else:
+        st.query_params[param] = str(value)

@@ -19,15 +19,18 @@ from typing import Any
 
 import streamlit as st
 
+from nn_core import limits
 from nn_core.config import TrainingConfig
 from nn_core.errors import PlaygroundError
-from nn_core.persistence import config_to_json, history_to_csv, model_to_bytes
+from nn_core.estimate import Workload
+from nn_core.persistence import config_to_json, history_to_csv, model_to_bytes, read_notes
 from nn_core.registry import LiveRun, RunRegistry
 from nn_core.runs import RUN_ID
 from nn_core.training import Snapshot, TrainingJob
 from ui.console import session_watcher, training_console
 from ui.identity import browser_identity
-from ui.resources import run_registry
+from ui.resources import run_registry, training_clock
+from ui.settings import settings_upload
 from ui.state import PageState
 
 
@@ -55,7 +58,8 @@ class Trainer:
 
     Attributes:
         title: a few words naming the lesson, for the script and the file names.
-        script: the standalone Keras script of the current settings (may raise ``PlaygroundError``).
+        script: the standalone Keras script of the current settings (may raise ``PlaygroundError``;
+            None when there is nothing to write a script of yet).
         plan: a new training of the current settings, continuing the given model if any.
         load_upload: a ``.keras`` file's bytes -> what the page draws with (may raise ``PlaygroundError``).
         describe_upload: what the success message says about an uploaded model.
@@ -66,10 +70,11 @@ class Trainer:
         model_kind: what the lesson's model files are called ("model", "text model").
         save_note: a sentence about what the model file carries.
         first_hint: what the page says before its first training, e.g. how long one takes.
+        workload: the work one training of the current settings takes, for the time estimate.
     """
 
     title: str
-    script: Callable[[], str]
+    script: Callable[[], str | None]
     plan: Callable[[Continued | None], Plan]
     load_upload: Callable[[bytes], Any]
     describe_upload: Callable[[Any], str] = lambda payload: (
@@ -82,6 +87,7 @@ class Trainer:
     model_kind: str = "model"
     save_note: str = ""
     first_hint: str = "Press **Train** to train the network with the settings in the sidebar."
+    workload: Callable[[], Workload | None] | None = None
 
 
 @dataclass
@@ -110,8 +116,12 @@ def train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> S
     mine = live is None or live.record.owner == owner
     carry_on = continue_choice(state, registry, trainer, live, uploaded) if trainer.can_continue else None
 
+    work = _estimate(state, trainer)
+
     def start() -> LiveRun:
         plan = trainer.plan(carry_on)
+        if work is not None:
+            plan.job.callbacks.append(training_clock().listener(work, state.slug))
         started = registry.start(owner, state.slug, config, plan.job, plan.payload, plan.notes,
                                  parent=carry_on.parent if carry_on else None)
         state.pop("uploaded")  # the new run is the newest model now
@@ -138,9 +148,28 @@ def train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> S
             st.caption(trainer.save_note)
         downloads(state, config, live, None if payload is None else trainer.model_of(payload),
                   live.notes if live is not None and uploaded is None else None)
+        settings_upload(state, config)
         if live is not None and live.done and uploaded is None:
             run_link(state, live)
     return Shown(live, snapshot, payload, uploaded is not None, mine)
+
+
+def _estimate(state: PageState, trainer: Trainer) -> Workload | None:
+    """Say how long a training of the current settings should take, and whether it goes past the server's limit."""
+    try:
+        work = trainer.workload() if trainer.workload is not None else None
+    except PlaygroundError:
+        return None
+    if work is None:
+        return None
+    seconds = training_clock().estimate(work, state.slug)
+    st.caption(f"About {limits.describe_seconds(max(1, seconds))} to train here, if the server is free "
+               f"({work.updates:,} weight updates).")
+    if seconds > limits.max_training_seconds():
+        st.warning(f"This training would take about {limits.describe_seconds(seconds)}, but this server stops a "
+                   f"training after {limits.describe_seconds(limits.max_training_seconds())} (it keeps what it has "
+                   "learned by then). Fewer epochs, a larger batch, fewer digits or a smaller network make it shorter.")
+    return work
 
 
 def current_run(state: PageState, registry: RunRegistry, owner: str) -> LiveRun | None:
@@ -177,13 +206,19 @@ def current_run(state: PageState, registry: RunRegistry, owner: str) -> LiveRun 
     return live
 
 
-def show_code(state: PageState, script: Callable[[], str], filename: str) -> None:
+def show_code(state: PageState, script: Callable[[], str | None], filename: str) -> None:
     """An expander holding the Keras script equivalent to the current settings."""
+    try:
+        source = script()
+    except PlaygroundError as error:
+        source, problem = None, str(error)
+    else:
+        problem = ""
+    if source is None and not problem:
+        return
     with st.expander("Show the code: this setting as a plain Keras script"):
-        try:
-            source = script()
-        except PlaygroundError as error:
-            st.warning(f"No script for these settings: {error}")
+        if source is None:
+            st.warning(f"No script for these settings: {problem}")
             return
         st.caption("Runs as it is with only TensorFlow and NumPy installed. Copy it with the "
                    "button at the code's top right, or download it.")
@@ -204,7 +239,7 @@ def continue_choice(state: PageState, registry: RunRegistry, trainer: Trainer, l
                     uploaded: Any) -> Continued | None:
     """A checkbox to train the current model further; what to continue, or None (start afresh)."""
     if uploaded is not None:
-        model, first_epoch, parent = trainer.model_of(uploaded), 0, None
+        model, first_epoch, parent = trainer.model_of(uploaded), state.get("uploaded")["epochs"], None
     elif live is not None and live.done and registry.payload(live) is not None:
         model = trainer.model_of(registry.payload(live))
         first_epoch, parent = live.record.first_epoch + live.record.epochs_done, live.id
@@ -222,9 +257,14 @@ def downloads(state: PageState, config: TrainingConfig, live: LiveRun | None, mo
               notes: Callable[[], dict[str, Any] | None] | None) -> None:
     """Download buttons for the current model, the run's history and the settings."""
     columns = st.columns(3)
+    snapshot = live.snapshot() if live is not None and model is not None else None
+    # How many epochs the model has had travels with it, so that training it further after an
+    # upload counts on from there.
+    epochs = {"epochs": snapshot.first_epoch + snapshot.epoch} if snapshot is not None else {}
     if model is not None:
         columns[0].download_button(
-            "Download model (.keras)", data=lambda: model_to_bytes(model, notes() if notes else None),
+            "Download model (.keras)", data=lambda: model_to_bytes(model, {**((notes() if notes else None) or {}),
+                                                                          **epochs}),
             file_name=f"{state.slug}.keras", mime="application/zip", key=state.key("download", "model"),
             on_click="ignore", help="The trained network, weights and optimizer state; upload it again here later.")
     snapshot = live.snapshot() if live is not None else None
@@ -253,12 +293,15 @@ def upload_once(state: PageState, trainer: Trainer) -> None:
         else:
             st.caption(f"Using the uploaded model {upload.name}.")
         return
+    data = upload.getvalue()
     try:
-        payload = trainer.load_upload(upload.getvalue())
+        payload = trainer.load_upload(data)
     except PlaygroundError as error:
         st.error(f"Cannot use {upload.name}: {error}.")
         return
-    state.set("uploaded", {"payload": payload, "time": time.time(), "signature": signature, "fresh": True})
+    epochs = read_notes(data).get("epochs", 0)
+    state.set("uploaded", {"payload": payload, "time": time.time(), "signature": signature, "fresh": True,
+                           "epochs": epochs if isinstance(epochs, int) and 0 <= epochs < 100_000 else 0})
     st.rerun()  # the whole page follows the upload at once (the continue-training choice above it too)
 
 

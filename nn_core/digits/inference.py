@@ -101,6 +101,27 @@ def normalise(outputs: np.ndarray) -> np.ndarray:
     return np.where(totals > 0, outputs / np.where(totals > 0, totals, 1.0), uniform)
 
 
+def read_digit(model: keras.Model, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The model's ten raw outputs for one image, and the same as probabilities summing to 1.
+
+    For a softmax output the two are the same. A sigmoid output (the perceptron article's)
+    is ten separate yes/no answers between 0 and 1 that need not add up to 1; the
+    probabilities divide them by their sum.
+
+    Args:
+        model: any of the playground's digit models.
+        image: (28, 28) float32 in [0, 1].
+
+    Returns:
+        ((10,) raw outputs, (10,) probabilities).
+    """
+    image = np.asarray(image, dtype=np.float32)
+    if image.shape != (28, 28):
+        raise ValueError(f"expected a (28, 28) image, got shape {image.shape}")
+    outputs = compiled_call(model)(model_input(model, image[None]))[0]  # (10,)
+    return np.asarray(outputs, dtype=np.float64), normalise(outputs)
+
+
 def predict_digit(model: keras.Model, image: np.ndarray) -> np.ndarray:
     """Probabilities of the ten digits for one image.
 
@@ -111,11 +132,7 @@ def predict_digit(model: keras.Model, image: np.ndarray) -> np.ndarray:
     Returns:
         (10,) float64 probabilities summing to 1.
     """
-    image = np.asarray(image, dtype=np.float32)
-    if image.shape != (28, 28):
-        raise ValueError(f"expected a (28, 28) image, got shape {image.shape}")
-    outputs = compiled_call(model)(model_input(model, image[None]))  # (1, 10)
-    return normalise(outputs[0])
+    return read_digit(model, image)[1]
 
 
 def predict_batch(model: keras.Model, images: np.ndarray, batch_size: int = 1024) -> np.ndarray:

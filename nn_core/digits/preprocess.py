@@ -80,6 +80,35 @@ def canvas_to_mnist(rgba: np.ndarray) -> np.ndarray:
     return (digit / peak).astype(np.float32)
 
 
+SMALLEST_DIGIT = 0.12  # a drawing whose ink spans less than this share of the canvas is a dot
+LARGEST_INK = 0.45  # ink on more than this share of the canvas is a scribble, not a stroke
+
+
+def drawing_doubts(rgba: np.ndarray) -> str:
+    """Why a drawing may not be a digit at all, in a sentence ("" when it looks like one).
+
+    The network names a digit for anything it is shown; a dot or a scribble gets a
+    confident-looking answer too. Two signs say the answer means little: ink that spans
+    only a sliver of the canvas, and ink that covers most of it.
+
+    Args:
+        rgba: (H, W, 4) uint8 canvas image, as ``canvas_to_mnist`` takes it.
+    """
+    ink = ink_from_rgba(rgba)  # (H, W)
+    if ink.max() < MIN_INK:
+        return ""
+    core = ink > INK_THRESHOLD * ink.max()  # (H, W) bool
+    rows, cols = np.flatnonzero(core.any(axis=1)), np.flatnonzero(core.any(axis=0))
+    extent = max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) / max(ink.shape)
+    if extent < SMALLEST_DIGIT:
+        return ("That is more a dot than a digit: the network still names one, but the answer means little. "
+                "Draw a digit across a good part of the canvas.")
+    if core.mean() > LARGEST_INK:
+        return ("That covers most of the canvas, more a scribble than a digit: the answer means little. Clear the "
+                "canvas and draw one digit with a few strokes.")
+    return ""
+
+
 def _centre_by_mass(image: np.ndarray) -> np.ndarray:
     """Shift ``image`` by whole pixels so that its centre of mass is at the centre."""
     total = image.sum()

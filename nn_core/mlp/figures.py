@@ -75,8 +75,9 @@ def network_diagram(
         figure.add_annotation(x=index, y=low, text=label, showarrow=False, yanchor="top", font={"size": 12})
     for index in range(len(widths) - 1):
         count = widths[index] * widths[index + 1] + widths[index + 1]
-        figure.add_annotation(x=index + 0.5, y=high, text=f"{count:,} parameters", showarrow=False,
+        # Two short lines, not one long one: on a phone's screen the gaps are ~80 px wide.
+        figure.add_annotation(x=index + 0.5, y=high, text=f"{count:,}<br>parameters", showarrow=False,
                               font={"size": 11, "color": theme.MUTED})
     figure.update_xaxes(visible=False, range=[-0.5, len(widths) - 0.5])
-    figure.update_yaxes(visible=False, range=[low - 2.6, high + 0.6])
+    figure.update_yaxes(visible=False, range=[low - 2.6, high + 1.1])
     return theme.finish(figure, 330, plot_bgcolor="white")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)  # (4, 2)
+UNDECIDED = 0.005  # an output this close to 0.5 shows as 0.50: the neuron says neither 0 nor 1
 GATES = {
     "AND": np.array([0, 0, 0, 1.0]),
     "OR": np.array([0, 1, 1, 1.0]),
@@ -31,8 +32,8 @@ class GateResult:
         weights: (2,) input weights.
         bias: the bias.
         outputs: (4,) the neuron's outputs on the four inputs, in [0, 1].
-        predictions: (4,) outputs rounded to 0 or 1.
-        correct: how many of the four rows it gets right.
+        predictions: (4,) outputs rounded to 0 or 1, or -1 where the output is 0.50 (undecided).
+        correct: how many of the four rows it gets right (an undecided row is not right).
     """
 
     gate: str
@@ -77,15 +78,15 @@ def train_gate(gate: str, epochs: int = 2000, learning_rate: float = 1.0, seed: 
         weights -= learning_rate * INPUTS.T @ error / len(targets)
         bias -= learning_rate * float(error.mean())
     outputs = _sigmoid(INPUTS @ weights + bias)
-    predictions = (outputs >= 0.5).astype(int)
+    predictions = np.where(np.abs(outputs - 0.5) < UNDECIDED, -1, (outputs >= 0.5).astype(int))
     return GateResult(gate, weights, bias, outputs, predictions, int((predictions == targets).sum()))
 
 
 def truth_table(results: dict[str, GateResult]) -> str:
     """One Markdown truth table for several gates: a row per input, a column per gate.
 
-    Each cell reads ``target → output ✓`` (or ``✗`` when the rounded output is wrong), so
-    the gates can be compared row by row.
+    Each cell reads ``target → output ✓`` (``✗`` when the rounded output is wrong, ``?``
+    when the output is 0.50 and says neither), so the gates can be compared row by row.
     """
     header = "| x1 | x2 | " + " | ".join(f"{gate}: target → output" for gate in results) + " |"
     rule = "|" + ":-:|" * (2 + len(results))
@@ -94,7 +95,8 @@ def truth_table(results: dict[str, GateResult]) -> str:
         cells = []
         for gate, result in results.items():
             target = int(GATES[gate][row])
-            mark = "✓" if result.predictions[row] == target else "✗"
+            prediction = result.predictions[row]
+            mark = "?" if prediction == -1 else "✓" if prediction == target else "✗"
             cells.append(f"{target} → {result.outputs[row]:.2f} {mark}")
         rows.append(f"| {int(x1)} | {int(x2)} | " + " | ".join(cells) + " |")
     return "\n".join([header, rule, *rows])

@@ -21,12 +21,25 @@ EpochHook = Callable[[int, dict[str, float]], None]
 BatchHook = Callable[[int, dict[str, float]], None]
 # A cross-entropy starts near ln(classes), about 2.3 for ten digits, and Keras clips it
 # below about 16 a sample, so a blown-up network shows as a loss that climbs far above
-# where it started rather than as infinity: the training has diverged once the running
-# loss passes DIVERGENCE_FACTOR times its first value (and that value plus DIVERGENCE_MARGIN),
-# or DIVERGED_LOSS, or is not a number at all.
+# where it started rather than as infinity. The training has diverged when the loss is not
+# a number, passes DIVERGED_LOSS, or when the running loss of an epoch, over at least
+# DIVERGENCE_BATCHES batches (a few lone batches of one sample can be unlucky), passes
+# DIVERGENCE_FACTOR times where it started (and that plus DIVERGENCE_MARGIN). Where it
+# started is ln(classes) for a cross-entropy, the first running loss otherwise.
 DIVERGED_LOSS = 100.0
 DIVERGENCE_FACTOR = 2.5
 DIVERGENCE_MARGIN = 2.0
+DIVERGENCE_BATCHES = 20
+
+
+def starting_loss(model: Any) -> float | None:
+    """The loss an untrained classifier starts near (ln of its classes), or None when it is not one."""
+    loss = getattr(model, "loss", None)
+    name = loss if isinstance(loss, str) else type(loss).__name__
+    if "crossentropy" not in str(name).lower().replace("_", ""):
+        return None
+    classes = int(model.output_shape[-1])
+    return math.log(max(classes, 2))
 
 
 class Diverged(Exception):
@@ -131,6 +144,7 @@ def fit(
     import keras
 
     steps = max(1, math.ceil(len(x) / max(1, batch_size)))
+    reference = starting_loss(model)
 
     class Hooks(keras.callbacks.Callback):
         diverged = False
@@ -147,9 +161,10 @@ def fit(
             loss = float(logs.get("loss", 0.0))
             if self.first_loss is None and math.isfinite(loss):
                 self.first_loss = loss
-            start = self.first_loss if self.first_loss is not None else loss
-            limit = min(DIVERGED_LOSS, max(DIVERGENCE_FACTOR * start, start + DIVERGENCE_MARGIN))
-            if not math.isfinite(loss) or loss > limit:
+            start = reference if reference is not None else (self.first_loss if self.first_loss is not None else loss)
+            limit = max(DIVERGENCE_FACTOR * start, start + DIVERGENCE_MARGIN)
+            settled = self.batches >= min(DIVERGENCE_BATCHES, steps)
+            if not math.isfinite(loss) or loss > DIVERGED_LOSS or (settled and loss > limit):
                 self.diverged = True
                 self.model.stop_training = True
                 return

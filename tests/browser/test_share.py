@@ -75,7 +75,8 @@ def test_uploading_a_non_model_says_so(page, app_url, tmp_path):
     path.write_text("this is not a model")
     open_app_page(page, f"{app_url}/perceptron")
     page.get_by_text("Save your work, or bring back a model you saved").click()
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="(.keras)").locator(
+        'input[type="file"]').set_input_files(str(path))
     page.locator('[data-testid="stAlertContentError"]').wait_for(timeout=30_000)
     assert "not a Keras model" in page.locator('[data-testid="stAlertContentError"]').inner_text()
     assert_no_exception(page)

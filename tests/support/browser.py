@@ -83,7 +83,7 @@ def download_model(page, expander: str, path) -> None:
     raise AssertionError(f"no download after two presses; the button said {shown}")
 
 
-def upload_in_fresh_session(browser, url: str, expander: str, path, uploader_text: str = ""):
+def upload_in_fresh_session(browser, url: str, expander: str, path, uploader_text: str = "(.keras)"):
     """A new browser session on ``url`` that uploads ``path`` through the save expander's uploader.
 
     Returns:

@@ -20,9 +20,11 @@ from nn_core.cnn.images import MAX_SIDE, UPLOAD_TYPES, ImageError, LoadedImage, 
 from nn_core.figures.theme import SIGNED_ON_DARK_IN_WORDS
 from ui.canvas import draw_digit
 from ui.charts import show
+from ui.settings import keep_in_link, linked_start
 from ui.state import PageState
 
 SOURCES = ("Built-in sample", "Upload a picture", "Draw on a canvas")
+SOURCE_NAMES = dict(zip(("sample", "upload", "draw"), SOURCES))  # link value -> label
 CUSTOM = "Custom: type your own"
 ARTICLE_KERNEL = "Edge detector (the article's)"
 
@@ -37,11 +39,28 @@ def _upload(data: bytes, name: str) -> LoadedImage:
     return load_image(data, name)  # an ImageError is not cached: it is raised again
 
 
+# The lab's settings live in the link too, as lab_<name>=value (the defaults are left out).
+# An uploaded or drawn picture cannot travel in a link; the choice of source can.
+STAGE_CHOICES = {"stride": [1, 2, 3], "padding": list(filters.PADDINGS), "activation": list(filters.STAGE_ACTIVATIONS),
+                 "pooling": list(POOLINGS), "pool_window": [2, 3, 4], "pool_stride": [1, 2, 3, 4]}
+STAGE_DEFAULTS = {"stride": 1, "padding": "same", "activation": "relu", "pooling": "max", "pool_window": 2,
+                  "pool_stride": 2}
+
+
+def _linked(state: PageState, name: str, default, choices=None, parse=str) -> str:
+    """The widget key of the lab setting ``name``, its first value taken from the link."""
+    key = state.key("widget", "lab", name)
+    linked_start(key, f"lab_{name}", default, parse, choices)
+    return key
+
+
 def choose_picture(state: PageState) -> LoadedImage | None:
     """The source picker and the picture it gives; None (with a message) when there is none yet."""
-    source = st.radio("Picture", SOURCES, horizontal=True, key=state.key("widget", "lab", "source"),
+    key = _linked(state, "source", SOURCES[0], SOURCES, lambda raw: SOURCE_NAMES.get(raw))
+    source = st.radio("Picture", SOURCES, horizontal=True, key=key,
                       help=f"Every picture becomes greyscale, at most {MAX_SIDE} pixels a side (larger ones are "
                            "scaled down for speed).")
+    keep_in_link("lab_source", {name: slug for slug, name in SOURCE_NAMES.items()}[source], "sample")
     if source == SOURCES[0]:
         return _sample()
     if source == SOURCES[1]:
@@ -69,15 +88,21 @@ def choose_picture(state: PageState) -> LoadedImage | None:
 def choose_kernel(state: PageState) -> np.ndarray | None:
     """The kernel picker (presets or typed numbers); None (with a message) for a kernel that cannot be read."""
     names = list(filters.KERNELS) + [CUSTOM]
-    name = st.selectbox("Kernel", names, key=state.key("widget", "lab", "kernel"),
+    key = _linked(state, "kernel", ARTICLE_KERNEL, names)
+    name = st.selectbox("Kernel", names, key=key,
                         help="The small grid of numbers slid over the picture. The article uses the edge detector.")
+    keep_in_link("lab_kernel", name, ARTICLE_KERNEL)
     if name != CUSTOM:
+        if "lab_custom" in st.query_params:
+            del st.query_params["lab_custom"]
         kernel = filters.KERNELS[name]
         st.latex(_matrix(kernel))
         return kernel
-    text = st.text_area("Kernel numbers: 3 rows of 3 (or 5 rows of 5), separated by spaces or commas",
-                        value=filters.format_kernel(filters.KERNELS[ARTICLE_KERNEL]), height=120,
-                        key=state.key("widget", "lab", "custom"), help="Fractions such as 1/9 work too.")
+    default_text = filters.format_kernel(filters.KERNELS[ARTICLE_KERNEL])
+    key = _linked(state, "custom", default_text, parse=lambda raw: raw[:400])
+    text = st.text_area("Kernel numbers: 3 rows of 3 (or 5 rows of 5), separated by spaces or commas", height=120,
+                        key=key, help="Fractions such as 1/9 work too.")
+    keep_in_link("lab_custom", text, None)
     try:
         return filters.parse_kernel(text)
     except filters.StageError as error:
@@ -93,23 +118,23 @@ def _matrix(kernel: np.ndarray) -> str:
 
 def stage_settings(state: PageState) -> dict:
     """Stride, padding, activation and pooling widgets, in one row."""
-    columns = st.columns(6)
-    activations = list(filters.STAGE_ACTIVATIONS)
-    return {
-        "stride": columns[0].selectbox("Stride", [1, 2, 3], key=state.key("widget", "lab", "stride"),
-                                       help="Step of the kernel, in pixels: 2 halves the map's size."),
-        "padding": columns[1].selectbox("Padding", filters.PADDINGS, key=state.key("widget", "lab", "padding"),
-                                        help="same: zeros around the picture keep its size (at stride 1); "
-                                             "valid: the kernel stays inside, the map shrinks by k-1 pixels."),
-        "activation": columns[2].selectbox("Activation", activations, key=state.key("widget", "lab", "activation"),
-                                           format_func=filters.STAGE_ACTIVATIONS.get),
-        "pooling": columns[3].selectbox("Pooling", POOLINGS, key=state.key("widget", "lab", "pooling"),
-                                        help="Keep the largest value of each window, or their mean."),
-        "pool_window": columns[4].selectbox("Pool window", [2, 3, 4], key=state.key("widget", "lab", "pool_window")),
-        "pool_stride": columns[5].selectbox("Pool stride", [1, 2, 3, 4], index=1, key=state.key("widget", "lab", "pool_stride"),
-                                            help="Step between pooling windows: equal to the window, they "
-                                                 "sit side by side."),
+    labels = {"stride": "Stride", "padding": "Padding", "activation": "Activation", "pooling": "Pooling",
+              "pool_window": "Pool window", "pool_stride": "Pool stride"}
+    helps = {
+        "stride": "Step of the kernel, in pixels: 2 halves the map's size.",
+        "padding": "same: zeros around the picture keep its size (at stride 1); valid: the kernel stays inside, "
+                   "the map shrinks by k-1 pixels.",
+        "pooling": "Keep the largest value of each window, or their mean.",
+        "pool_stride": "Step between pooling windows: equal to the window, they sit side by side.",
     }
+    settings = {}
+    for column, (name, choices) in zip(st.columns(len(STAGE_CHOICES)), STAGE_CHOICES.items()):
+        parse = int if isinstance(choices[0], int) else str
+        key = _linked(state, name, STAGE_DEFAULTS[name], choices, parse)
+        settings[name] = column.selectbox(labels[name], choices, key=key, help=helps.get(name),
+                                          format_func=filters.STAGE_ACTIVATIONS.get if name == "activation" else str)
+        keep_in_link(f"lab_{name}", settings[name], STAGE_DEFAULTS[name])
+    return settings
 
 
 def show_stages(state: PageState, picture: LoadedImage, kernel: np.ndarray, settings: dict) -> None:

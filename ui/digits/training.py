@@ -7,8 +7,9 @@ from typing import Any
 
 from nn_core.config import TrainingConfig
 from nn_core.digits.data import MnistData
-from nn_core.digits.job import digit_job
+from nn_core.digits.job import digit_job, split_sizes
 from nn_core.digits.script import digit_script
+from nn_core.estimate import Workload, workload
 from nn_core.lessons import lesson
 from nn_core.training import TrainingJob
 from ui.state import PageState
@@ -34,5 +35,9 @@ def digit_trainer(state: PageState, config: TrainingConfig, data: MnistData, tit
             options = {"continue_from": carry_on.model, "first_epoch": carry_on.first_epoch}
         return Plan(make_job(config, data, **options))
 
+    def work() -> Workload:
+        training, held_back = split_sizes(config, len(data.x_train))
+        return workload(config, training, held_back)
+
     return Trainer(title=title, script=lambda: digit_script(config, title), plan=plan,
-                   load_upload=lesson(state.slug).load_model, first_hint=first_hint)
+                   load_upload=lesson(state.slug).load_model, first_hint=first_hint, workload=work)

@@ -66,3 +66,4 @@ def gates_section(state: PageState) -> None:
         show(state, decision_boundary(result.output_grid(), INPUTS, GATES[gate], (-0.5, 1.5),
                                       f"{gate}: {result.correct}/4 right"), f"gate.{gate}", column)
     st.markdown(truth_table(gates))  # one table for the four gates, rows are the inputs
+    st.caption("An output of 0.50 is marked **?**: the neuron says neither 0 nor 1, so it is not counted as right.")

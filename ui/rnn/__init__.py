@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core.errors import PlaygroundError
+from nn_core.estimate import Workload, workload
 from nn_core.rnn import PRESETS, RNNConfig
 from nn_core.rnn.script import text_script
 from nn_core.rnn.text import TextError
@@ -50,10 +50,9 @@ def settings(state: PageState, source_names: dict[str, str]) -> RNNConfig:
 def text_trainer(config: RNNConfig, text: str | None) -> Trainer:
     """The text lesson described for the train block."""
 
-    def script() -> str:
-        if not text:
-            raise PlaygroundError("there is no usable text yet")
-        return text_script(config, text, text[: config.sequence_length])
+    def script() -> str | None:
+        # Without a usable text there is no script; the text section above says why.
+        return text_script(config, text, text[: config.sequence_length]) if text else None
 
     def plan(carry_on: Continued | None) -> Plan:
         if text is None:
@@ -63,8 +62,17 @@ def text_trainer(config: RNNConfig, text: str | None) -> Trainer:
             st.warning(note)
         return Plan(run.job, payload=run, notes=run.model_notes)
 
+    def work() -> Workload | None:
+        if not text:
+            return None
+        windows = max(0, len(text) - config.sequence_length)
+        held_back = int(round(windows * config.validation_split))
+        training = min(windows - held_back, config.train_samples)
+        return workload(config, training, held_back, len(set(text)))
+
     return Trainer(
         title="Character-level text generator",
+        workload=work,
         script=script,
         plan=plan,
         load_upload=load_text_model,

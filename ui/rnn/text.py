@@ -7,9 +7,11 @@ import streamlit as st
 from nn_core.rnn.config import RNNConfig
 from nn_core.rnn.text import (MAX_TEXT_CHARS, MAX_UPLOAD_BYTES, SAMPLES, TextError, Vocabulary, decode_upload,
                               prepare_text, sample_text, visible)
+from ui.settings import keep_in_link, linked_start
 from ui.state import PageState
 
 SHOWN_CHARACTERS = 400  # a vocabulary longer than this (e.g. Chinese) is listed in part
+LINK_CHARACTERS = 2_000  # a pasted text up to this long travels in the link (longer ones make links too long)
 
 
 @st.cache_data(show_spinner=False)
@@ -27,12 +29,18 @@ def _raw_text(state: PageState, source: str) -> str | None:
             st.text(text)
         return text
     if source == "paste":
+        key = state.key("widget", "pasted")
+        linked_start(key, "text", "", parse=lambda raw: raw[:LINK_CHARACTERS])
         text = st.text_area(
-            "Your text", key=state.key("widget", "pasted"), height=180,
+            "Your text", key=key, height=180,
             placeholder="Paste or type any text: a poem, a song, code, another language, emoji...",
             help=f"Any script works: the vocabulary is every distinct Unicode character. Texts longer than "
                  f"{MAX_TEXT_CHARS:,} characters are cut.",
         )
+        keep_in_link("text", text if len(text) <= LINK_CHARACTERS else None, "")
+        if len(text) > LINK_CHARACTERS:
+            st.caption(f"Texts longer than {LINK_CHARACTERS:,} characters stay out of the page's link (it would be "
+                       "too long to share): share the text itself, or save it as a .txt file.")
         if not text:
             st.info("Paste or type a text above; a few hundred characters or more teach the network the most.")
             return None

@@ -18,7 +18,7 @@ def test_network_diagram_draws_each_layer_capped_and_counts_parameters():
     nodes = figure.data[1]
     assert [list(nodes.x).count(index) for index in range(4)] == [10, 10, 4, 10]
     texts = _texts(figure)
-    assert f"{784 * 256 + 256:,} parameters" in texts and f"{256 * 4 + 4:,} parameters" in texts
+    assert f"{784 * 256 + 256:,}<br>parameters" in texts and f"{256 * 4 + 4:,}<br>parameters" in texts
     assert texts.count("⋮") == 2  # the two layers wider than drawn
     assert any("Hidden 2" in text and "tanh" in text for text in texts)
 

@@ -103,3 +103,20 @@ def test_digits_anywhere_and_any_size_are_recognised_as_well_as_centred_ones(mni
     centred_accuracy, anywhere_accuracy = (centred == labels).mean(), (anywhere == labels).mean()
     assert centred_accuracy > 0.9
     assert anywhere_accuracy >= centred_accuracy - 0.03, (centred_accuracy, anywhere_accuracy)
+
+
+def test_a_dot_and_a_scribble_are_doubted_and_a_digit_is_not():
+    from nn_core.digits.preprocess import drawing_doubts
+
+    canvas = np.zeros((280, 280, 4), np.uint8)
+    canvas[..., 3] = 255  # opaque black
+    dot = canvas.copy()
+    dot[138:146, 138:146, :3] = 255
+    assert "dot" in drawing_doubts(dot)
+    scribble = canvas.copy()
+    scribble[10:270, 10:270, :3] = 255
+    assert "scribble" in drawing_doubts(scribble)
+    one = canvas.copy()
+    one[40:240, 130:148, :3] = 255  # a stroke of a "1", 200 px tall
+    assert drawing_doubts(one) == ""
+    assert drawing_doubts(canvas) == ""  # nothing drawn: the canvas's own hint says so

@@ -49,4 +49,15 @@ def test_truth_table_has_a_row_per_input_and_marks_xor_wrong():
     assert len(lines) == 2 + 4
     first = lines[2].split(" | ")  # inputs 0, 0
     assert first[2].startswith("0 → 0.0") and first[2].endswith("✓")
-    assert truth_table(results).count("✗") == 4 - results["XOR"].correct
+    table = truth_table(results)
+    assert table.count("✗") + table.count("?") == 4 - results["XOR"].correct  # wrong, or undecided at 0.50
+
+
+def test_an_output_of_one_half_is_undecided_never_right():
+    xor = train_gate("XOR")
+    undecided = np.abs(xor.outputs - 0.5) < 0.005
+    assert undecided.any()  # XOR's neuron gives up at 0.5
+    assert (xor.predictions[undecided] == -1).all()
+    assert xor.correct == int(((xor.predictions == GATES["XOR"]) & ~undecided).sum())
+    table = truth_table({"XOR": xor})
+    assert table.count("?") == int(undecided.sum()) and "0.50 ✓" not in table

@@ -1,0 +1,143 @@
+"""How long a training will take, said before Train is pressed.
+
+A training's time is mostly its weight updates: each costs a fixed overhead, a pass over
+every weight (the gradient and the optimizer's update of each one), and the arithmetic
+of the batch (multiply-adds of every sample, forwards and backwards). ``Workload`` counts
+those for a setting; ``TrainingClock`` turns them into seconds with per-unit costs
+measured on the development machine (2 cores, ``COSTS``), then corrects itself from the
+trainings the server actually runs, one correction per lesson, so a faster or a busier
+server soon estimates its own speed.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nn_core.training import Callback, Status, TrainingJob
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Seconds per unit of work (fitted on 10 trainings of all three digit networks, 2 cores)."""
+
+    start: float = 0.6  # building the model and tracing its training step
+    per_update: float = 4.8e-4  # Keras' own overhead for one batch
+    per_weight_update: float = 2.8e-9  # one weight's gradient and optimizer update, once per batch
+    per_multiply_add: float = 4.8e-11  # one multiply-add of one sample, forward and backward together
+
+
+COSTS = Costs()
+LEARNING_RATE = 0.3  # how far one finished training moves a lesson's correction
+CORRECTION_LIMITS = (0.2, 5.0)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The work in one training.
+
+    Attributes:
+        updates: weight updates (batches, all epochs).
+        samples: samples trained on (all epochs).
+        validation_samples: samples evaluated after the epochs (all epochs).
+        weights: trainable weights.
+        multiply_adds: multiply-adds for one sample going forwards.
+    """
+
+    updates: int
+    samples: int
+    validation_samples: int
+    weights: int
+    multiply_adds: int
+
+
+def network_size(model: Any) -> tuple[int, int]:
+    """(trainable weights, multiply-adds per sample) of a built Keras model.
+
+    Dense and convolution layers cost a multiply-add per weight per output position;
+    recurrent layers per weight per step of the sequence; the rest costs little.
+    """
+    macs = 0
+    for layer in model.layers:
+        kind = type(layer).__name__
+        weights = sum(int(math.prod(weight.shape)) for weight in layer.trainable_weights)
+        if kind == "Conv2D":
+            macs += weights * int(layer.output.shape[1]) * int(layer.output.shape[2])  # per output position
+        elif kind in ("SimpleRNN", "LSTM", "GRU"):
+            macs += weights * int(layer.input.shape[1])  # per step of the sequence
+        elif kind == "Dense":
+            macs += weights
+    return int(model.count_params()), macs
+
+
+@lru_cache(maxsize=256)
+def config_size(config: Any, *build_args: Any) -> tuple[int, int]:
+    """``network_size`` of the network a config builds (built once per setting, then remembered)."""
+    return network_size(config.build(*build_args))
+
+
+def workload(config: Any, samples: int, validation_samples: int, *build_args: Any) -> Workload:
+    """The work of training a config's network on ``samples`` samples for its epochs, in its batches.
+
+    Args:
+        config: the settings (``epochs``, ``batch_size`` and the network ``build`` makes).
+        samples: training samples.
+        validation_samples: samples evaluated after each epoch.
+        *build_args: what ``config.build`` needs besides itself (a text model's vocabulary size).
+    """
+    weights, macs = config_size(config, *build_args)
+    updates = math.ceil(samples / max(1, config.batch_size)) * config.epochs
+    return Workload(updates, samples * config.epochs, validation_samples * config.epochs, weights, macs)
+
+
+class TrainingClock:
+    """Estimates of training times, corrected by the trainings this server finishes.
+
+    Args:
+        costs: the starting costs per unit of work.
+    """
+
+    def __init__(self, costs: Costs = COSTS) -> None:
+        self.costs = costs
+        self._corrections: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _raw(self, work: Workload) -> float:
+        costs = self.costs
+        per_update = costs.per_update + work.weights * costs.per_weight_update
+        arithmetic = (work.samples + work.validation_samples / 3) * work.multiply_adds * costs.per_multiply_add
+        return costs.start + work.updates * per_update + arithmetic
+
+    def estimate(self, work: Workload, lesson: str = "") -> float:
+        """Seconds the training should take here, alone on the server."""
+        with self._lock:
+            correction = self._corrections.get(lesson, 1.0)
+        return self._raw(work) * correction
+
+    def learn(self, work: Workload, seconds: float, lesson: str = "") -> None:
+        """Correct the lesson's estimates with a training that ran to its end in ``seconds``."""
+        raw = self._raw(work)
+        if raw <= 0 or not math.isfinite(seconds) or seconds <= 0:
+            return
+        low, high = CORRECTION_LIMITS
+        with self._lock:
+            old = self._corrections.get(lesson, 1.0)
+            new = math.exp((1 - LEARNING_RATE) * math.log(old) + LEARNING_RATE * math.log(seconds / raw))
+            self._corrections[lesson] = min(high, max(low, new))
+
+    def listener(self, work: Workload, lesson: str) -> Callback:
+        """A training callback that teaches this clock how long the training really took."""
+        return _Learn(self, work, lesson)
+
+
+class _Learn(Callback):
+    def __init__(self, clock: TrainingClock, work: Workload, lesson: str) -> None:
+        self.clock, self.work, self.lesson = clock, work, lesson
+
+    def on_end(self, job: TrainingJob) -> None:
+        snapshot = job.snapshot()
+        if snapshot.status == Status.FINISHED and snapshot.epoch == job.epochs:  # stopped runs say nothing
+            self.clock.learn(self.work, snapshot.elapsed, self.lesson)
