@@ -20,11 +20,12 @@ def slider_value(page, label: str) -> str:
 
 
 def prediction(page) -> tuple[str, str]:
-    """The 'Prediction: N' heading and the 'N% sure' caption."""
+    """The 'Prediction: N' heading and how sure the model is (a softmax's share or a sigmoid neuron's output)."""
     heading = page.get_by_text(re.compile(r"^Prediction: \d$"))
     heading.wait_for(timeout=30_000)
-    sure = page.get_by_text(re.compile(r"% sure")).first.inner_text().split(" sure")[0]
-    return heading.inner_text(), sure
+    caption = page.get_by_text(re.compile(r"% sure|fires at")).first.inner_text()
+    sure = re.search(r"\d+% sure|fires at \d\.\d\d", caption)
+    return heading.inner_text(), sure.group(0) if sure else caption
 
 
 def test_a_copied_link_reproduces_the_settings(browser, page, app_url):
