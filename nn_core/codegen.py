@@ -9,6 +9,7 @@ around these (``nn_core.digits.script``, ``nn_core.rnn.script``).
 from __future__ import annotations
 
 import inspect
+from functools import lru_cache
 from typing import Any
 
 from nn_core.config import TrainingConfig
@@ -70,6 +71,12 @@ def layer_code(layer: Any) -> str:
         if code is not None:
             arguments.append(f"{name}={code}")
     return f"keras.layers.{type(layer).__name__}({', '.join(arguments)})"
+
+
+@lru_cache(maxsize=64)
+def network_code(config: TrainingConfig) -> str:
+    """``model_code`` of the network a config builds (built once per setting, then remembered)."""
+    return model_code(config.build())  # type: ignore[attr-defined]
 
 
 def model_code(model: Any, first: str | None = None, skip: tuple[str, ...] = ()) -> str:

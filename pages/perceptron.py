@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from nn_core.codegen import model_code
+from nn_core.codegen import network_code
 from ui import perceptron
 from ui.canvas import drawing_panel
 from ui.digits.inspection import test_set_analysis
@@ -20,7 +20,7 @@ lesson_header(state, "Single-layer perceptron", (
     "There are no hidden layers, so each neuron can only learn *one template* of its digit."))
 data = digits()
 config = perceptron.settings(state, len(data.x_train))
-st.code(model_code(config.build()), language="python")
+st.code(network_code(config), language="python")
 
 shown = train_block(state, config, digit_trainer(
     state, config, data, "Single-layer perceptron on MNIST",

@@ -10,6 +10,7 @@ ends the whole page reruns once to show what it learned.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -22,6 +23,7 @@ from ui.charts import show
 from ui.state import PageState
 
 REDRAW_SECONDS = 1.0
+FIRST_BATCH_WAIT_SECONDS = 3.0  # how long the Train click waits to show a first batch learned
 
 
 def _keep_keras_state_between_runs() -> None:
@@ -86,9 +88,27 @@ def training_console(
             st.error(f"Cannot train: {error}.")
         else:
             state.set("run", live.id)
+            _until_first_batch(live)
     if live is not None:
         _live_panel(state, live, owner == live.record.owner, extra, redraw_seconds)
     return live
+
+
+def _until_first_batch(live: LiveRun) -> None:
+    """Hold the Train click's page run until the first batches are learned (building and tracing the model
+    take most of a second), so the console shows them at once instead of at its next redraw a second later.
+
+    A training that waits for a slot, or takes longer than ``FIRST_BATCH_WAIT_SECONDS`` to begin,
+    is not waited for: the console then shows it waiting or starting.
+    """
+    deadline = time.monotonic() + FIRST_BATCH_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        snapshot = live.snapshot()
+        if snapshot.done or snapshot.status == Status.WAITING and snapshot.waiting_ahead > 0:
+            return
+        if snapshot.batch_curve or snapshot.epoch > 0:
+            return
+        time.sleep(0.03)
 
 
 def _live_panel(state: PageState, live: LiveRun, mine: bool, extra: Callable[[Snapshot, LiveRun], None] | None,

@@ -7,8 +7,6 @@ model calls (``nn_core.digits.inference.predict_batch``), never ``model.predict`
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +14,7 @@ import numpy as np
 
 from nn_core.digits import NUM_CLASSES
 from nn_core.digits.inference import model_input, predict_batch
+from nn_core.per_model import remember
 
 
 
@@ -121,25 +120,10 @@ def evaluate(model: Any, images: np.ndarray, labels: np.ndarray) -> Evaluation:
     return Evaluation(probabilities, predictions, labels, confusion_matrix(labels, predictions))
 
 
-_EVALUATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_EVALUATIONS_LOCK = threading.Lock()
-
-
 def cached_evaluation(model: Any, images: np.ndarray, labels: np.ndarray) -> Evaluation:
-    """``evaluate`` once per trained model and set of digits, then the same answer again.
-
-    The cache holds only the answers (arrays), never the model, so a model nobody uses
-    any more is freed with its entry. A model that trains further must not be read from
-    the cache: the pages only ask about finished runs.
-    """
-    key = (len(images), int(np.asarray(labels[:64], dtype=np.int64).sum()))
-    with _EVALUATIONS_LOCK:
-        cached = _EVALUATIONS.get(model, {}).get(key)
-    if cached is None:
-        cached = evaluate(model, images, labels)
-        with _EVALUATIONS_LOCK:
-            _EVALUATIONS.setdefault(model, {})[key] = cached
-    return cached
+    """``evaluate`` once per trained model and set of digits, then the same answer again (``nn_core.per_model``)."""
+    key = ("evaluation", len(images), int(np.asarray(labels[:64], dtype=np.int64).sum()))
+    return remember(model, key, lambda: evaluate(model, images, labels))
 
 
 def mistakes(evaluation: Evaluation, images: np.ndarray, limit: int = 12) -> list[Mistake]:

@@ -7,6 +7,8 @@ builds (read from it by ``nn_core.codegen.model_code``), compiles, fits and eval
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from nn_core.codegen import compile_code, model_code
 from nn_core.config import TrainingConfig
 from nn_core.digits.data import SPLIT_SEED, TEST_FRACTION
@@ -78,6 +80,7 @@ print(f"Accuracy on the {{len(x_test)}} test digits: {{accuracy:.1%}}")
 '''
 
 
+@lru_cache(maxsize=64)
 def digit_script(config: TrainingConfig, title: str) -> str:
     """A standalone script that trains the config's digit model as the app does.
 
@@ -86,7 +89,7 @@ def digit_script(config: TrainingConfig, title: str) -> str:
         title: a few words naming the lesson, for the script's docstring.
 
     Returns:
-        Python source.
+        Python source (worked out once per setting: it builds the network to read it).
     """
     model = config.build()  # type: ignore[attr-defined]
     filename = f"{type(config).__name__.replace('Config', '').lower()}_playground.py"

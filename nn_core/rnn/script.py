@@ -9,6 +9,8 @@ model directly, one character at a time, instead of ``model.predict``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from nn_core.codegen import compile_code, model_code
 from nn_core.errors import PlaygroundError
 from nn_core.rnn.config import RNNConfig
@@ -81,6 +83,7 @@ print("The network writes:", generate({start}, {length}))
 '''
 
 
+@lru_cache(maxsize=16)
 def text_script(config: RNNConfig, text: str, start: str, length: int = 200) -> str:
     """A standalone script training the config's text generator on ``text``.
 
@@ -112,6 +115,7 @@ def text_script(config: RNNConfig, text: str, start: str, length: int = 200) -> 
     )
 
 
+@lru_cache(maxsize=64)
 def network_code(config: RNNConfig, vocab_size: int) -> str:
     """The network the config builds, as ``keras.Sequential([...])`` source.
 

@@ -15,6 +15,7 @@ from nn_core.cnn.config import MAX_BLOCKS, PRESETS, CNNConfig
 from nn_core.cnn.feature_maps import first_layer_kernels, layer_maps
 from nn_core.cnn.figures import feature_map_figure, kernel_figure
 from nn_core.figures.theme import SIGNED_ON_DARK_IN_WORDS
+from nn_core.per_model import remember
 from ui.charts import show
 from ui.page import sidebar_start
 from ui.settings import DIGIT_BATCH_SIZES, settings_panel, stored_config
@@ -78,7 +79,7 @@ def show_kernels(state: PageState, model) -> None:
              "ones penalise it: look for edge and stroke detectors.")
     if len(kernels) > 64:
         st.caption(f"The first 64 of {len(kernels)} filters.")
-    show(state, kernel_figure(kernels), "kernels")
+    show(state, remember(model, "kernel figure", lambda: kernel_figure(kernels)), "kernels")
 
 
 def show_feature_maps(state: PageState, model, image: np.ndarray) -> None:

@@ -15,13 +15,15 @@ import streamlit as st
 
 from nn_core.digits import analysis, figures
 from nn_core.digits.data import MnistData, to_float
+from nn_core.per_model import remember
 from ui.charts import show
 from ui.state import PageState
 
 
 def test_set_analysis(state: PageState, model: Any, data: MnistData, mistakes_shown: int = 12) -> None:
-    """Confusion matrix, accuracy per digit and a gallery of misclassified test digits."""
+    """Confusion matrix, accuracy per digit and a gallery of misclassified test digits (worked out once per model)."""
     evaluation = analysis.cached_evaluation(model, to_float(data.x_test), data.y_test)
+    size = len(data.x_test)
     right = int((evaluation.predictions == evaluation.labels).sum())
     st.write(f"The trained network reads **{right:,} of {len(evaluation.labels):,}** test digits right, "
              "digits it never saw while training. Which does it confuse?")
@@ -30,19 +32,23 @@ def test_set_analysis(state: PageState, model: Any, data: MnistData, mistakes_sh
         st.subheader("Confusion matrix")
         st.caption("Row: the true digit; column: what the network said. The green diagonal is right; "
                    "each red cell counts one kind of confusion.")
-        show(state, figures.confusion_heatmap(evaluation.matrix), "confusion")
+        show(state, remember(model, ("confusion figure", size), lambda: figures.confusion_heatmap(evaluation.matrix)),
+             "confusion")
     with middle:
         st.subheader("Accuracy per digit")
         st.caption("Share of each digit's test examples read right; the weakest is in red.")
-        show(state, figures.per_digit_accuracy(evaluation.per_class), "per_digit")
+        show(state, remember(model, ("per-digit figure", size), lambda: figures.per_digit_accuracy(evaluation.per_class)),
+             "per_digit")
     st.subheader("Misclassified test digits")
-    wrong = analysis.mistakes(evaluation, to_float(data.x_test), mistakes_shown)
+    wrong = remember(model, ("mistakes", size, mistakes_shown),
+                     lambda: analysis.mistakes(evaluation, to_float(data.x_test), mistakes_shown))
     if not wrong:
         st.success("No test digit is misclassified.")
         return
     st.caption("The mistakes the network was surest about: true digit → prediction, then its three most "
                "likely answers. Some are sloppy digits a person would misread too.")
-    show(state, figures.mistakes_gallery(wrong), "mistakes")
+    show(state, remember(model, ("mistakes figure", size, mistakes_shown), lambda: figures.mistakes_gallery(wrong)),
+         "mistakes")
 
 
 def hidden_layers(state: PageState, model: Any, image: np.ndarray) -> None:

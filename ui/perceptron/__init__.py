@@ -10,6 +10,7 @@ from nn_core.perceptron import PRESETS, PerceptronConfig
 from nn_core.perceptron.figures import decision_boundary, weight_maps
 from nn_core.digits import NUM_CLASSES, PIXELS
 from nn_core.perceptron.gates import GATES, INPUTS, GateResult, train_gate, truth_table
+from nn_core.per_model import remember
 from ui.charts import show
 from ui.page import sidebar_start
 from ui.settings import DIGIT_BATCH_SIZES, settings_panel
@@ -41,7 +42,7 @@ def weights_section(state: PageState, model: Any) -> None:
     )
     weights = model.layers[-1].get_weights()
     if weights and weights[0].shape == (PIXELS, NUM_CLASSES):  # (pixels, neurons)
-        show(state, weight_maps(weights[0]), "weights")
+        show(state, remember(model, "weight maps", lambda: weight_maps(weights[0])), "weights")
     else:
         st.info("This model has hidden layers, so its output neurons do not look at the pixels directly.")
 
