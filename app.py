@@ -14,7 +14,7 @@ st.set_page_config(page_title="Neural-network playground", page_icon=":material/
 
 PAGES = [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)] + [
     st.Page(lesson.page_path, title=lesson.title, icon=lesson.icon, url_path=lesson.slug) for lesson in LESSONS
-]
+] + [st.Page("pages/class.py", title="Class", icon=":material/groups:", url_path="class")]
 
 navigation = st.navigation(PAGES)
 with st.sidebar:

@@ -4,9 +4,12 @@ import numpy as np
 import streamlit as st
 
 from nn_core.lessons import LESSONS
+from ui.classroom import class_banner
 from ui.resources import mnist
+from ui.state import PageState
 
 st.title("Neural-network playground")
+class_banner(PageState("home"))  # a student's join link opens here
 st.write(
     "Train real TensorFlow networks on real handwritten digits and text, watch them learn "
     "curve by curve, draw your own digits for them to read, and look inside at what they "

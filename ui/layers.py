@@ -64,7 +64,14 @@ def layer_controls(
                     state.set("layer", name, index, values[index])
                 else:
                     state.pop("layer", name, index)
-    count = container.slider(count_label, min_value=low, max_value=high, key=count_key,
+    locks = {name: value for name, value in (state.get("locks") or {}).items() if name in names}
+    if locks:  # a teacher's link fixed the layers: their number and the fixed values, whatever else said
+        st.session_state[count_key] = len(next(iter(locks.values())))
+        for name, values in locks.items():
+            for index, value in enumerate(values):
+                state.set("layer", name, index, value)
+    count = container.slider(count_label + (" (set by your teacher)" if locks else ""), min_value=low,
+                             max_value=high, key=count_key, disabled=bool(locks),
                              help="How many hidden layers sit between the pixels and the ten outputs.")
     chosen: dict[str, list[Any]] = {name: [] for name in names}
     for index in range(count):
@@ -75,7 +82,7 @@ def layer_controls(
             if key not in st.session_state:  # a layer just added: start from the one before
                 previous = chosen[name][-1] if chosen[name] else getattr(current, name)[0]
                 st.session_state[key] = options.get("new_layer", lambda value: value)(previous)
-            chosen[name].append(_widget(column, name, metadata[name], options, key))
+            chosen[name].append(_widget(column, name, metadata[name], options, key, locked=name in locks))
     try:
         config = current.changed(**{name: tuple(values) for name, values in chosen.items()})
     except SettingsError as error:
@@ -86,14 +93,16 @@ def layer_controls(
     return config
 
 
-def _widget(column: Any, name: str, meta: Mapping[str, Any], options: Mapping[str, Any], key: str) -> Any:
+def _widget(column: Any, name: str, meta: Mapping[str, Any], options: Mapping[str, Any], key: str,
+            locked: bool = False) -> Any:
     label = options.get("label", name.replace("_", " ").capitalize())
-    help_text = meta.get("help")
+    help_text = ("Set by your teacher's link. " if locked else "") + meta.get("help", "")
     if "options" in options:
         values = list(options["options"])
         if st.session_state[key] not in values:  # e.g. a width from a link, between the steps
             values = sorted(set(values) | {st.session_state[key]})
-        return column.select_slider(label, options=values, key=key, help=help_text)
+        return column.select_slider(label, options=values, key=key, help=help_text, disabled=locked)
     if "choices" in meta:
-        return column.selectbox(label, options=list(meta["choices"]), key=key, help=help_text)
-    return column.number_input(label, min_value=meta["min"], max_value=meta["max"], key=key, help=help_text)
+        return column.selectbox(label, options=list(meta["choices"]), key=key, help=help_text, disabled=locked)
+    return column.number_input(label, min_value=meta["min"], max_value=meta["max"], key=key, help=help_text,
+                               disabled=locked)

@@ -8,15 +8,19 @@ import streamlit as st
 
 from nn_core.config import TrainingConfig
 from nn_core.digits.data import MnistData
+from ui.classroom import class_banner, read_lesson_link, show_task
 from ui.resources import data_caption, mnist
 from ui.settings import preset_buttons
 from ui.state import PageState
 
 
 def lesson_header(state: PageState, title: str, introduction: str) -> None:
-    """The page's title and introduction, then the place where warnings about its link are shown."""
+    """The page's title, the place for notices (its link, its class, its task), and its introduction."""
     st.title(title)
     state.notices = st.container()
+    read_lesson_link(state)
+    state.membership = class_banner(state)
+    show_task(state)
     if introduction:
         st.write(introduction)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from nn_core.classes import ClassBook
 from nn_core.digits.data import MnistData, load_mnist
 from nn_core.estimate import TrainingClock
 from nn_core.lessons import LESSONS
@@ -22,6 +23,12 @@ def run_registry() -> RunRegistry:
     """Every run of the server, live or saved (one registry for all sessions)."""
     store = RunStore.from_environment({lesson.config_class.__name__: lesson.config_class for lesson in LESSONS})
     return RunRegistry(store, {lesson.slug: lesson for lesson in LESSONS})
+
+
+@st.cache_resource(show_spinner=False)
+def class_book() -> ClassBook:
+    """Every class of the server (in the run store's database)."""
+    return ClassBook(run_registry().store)
 
 
 @st.cache_resource(show_spinner=False)

@@ -98,7 +98,12 @@ def settings_panel(
             if note and from_link:  # a preset is fitted quietly; a link is told, with its other warnings
                 warnings.append(f"{options.get('label', name)}: {note}")
     show_link_warnings(state)
-    values = {name: _widget(container, name, hints[name], metadata[name], dict(options), state.key("setting", name))
+    locks = state.get("locks") or {}
+    for name in fields:
+        if name in locks:  # fixed by a teacher's link: whatever a preset, an upload or a widget said
+            st.session_state[state.key("setting", name)] = locks[name]
+    values = {name: _widget(container, name, hints[name], metadata[name],
+                            {**options, "locked": name in locks}, state.key("setting", name))
               for name, options in fields.items()}
     try:
         config = current.changed(**values)
@@ -141,6 +146,9 @@ def _widget(container: Any, name: str, hint: Any, meta: Mapping[str, Any], optio
     label = options.get("label", name.replace("_", " ").capitalize())
     help_text = meta.get("help")
     kind = options.get("kind")
+    if options.get("locked"):
+        label, help_text = f"{label} (set by your teacher)", f"Set by your teacher's link. {help_text or ''}".strip()
+        container = _Disabled(container)
     if hint is bool:
         return container.checkbox(label, key=key, help=help_text)
     choices = options.get("options", meta.get("choices"))
@@ -160,6 +168,17 @@ def _widget(container: Any, name: str, hint: Any, meta: Mapping[str, Any], optio
     return container.number_input(label, min_value=low, max_value=high, key=key, help=help_text,
                                   step=options.get("step", 1 if hint is int else None),
                                   format=options.get("format"))
+
+
+class _Disabled:
+    """A container whose widgets are drawn disabled (a teacher fixed them)."""
+
+    def __init__(self, container: Any) -> None:
+        self._container = container
+
+    def __getattr__(self, name: str) -> Any:
+        widget = getattr(self._container, name)
+        return lambda *args, **kwargs: widget(*args, disabled=True, **kwargs)
 
 
 def preset_buttons(state: PageState, presets: Mapping[str, TrainingConfig], container: Any = None) -> None:

@@ -38,6 +38,14 @@ KEYS: dict[str, str] = {
     "uploaded": "the model loaded from an upload: {model, time, signature}",
     "download": "a download button, by what it downloads",
     "delete": "the run-deleting buttons, by which",
+    # A teacher's class
+    "class_name": "the display name a student types to join a class",
+    "class_join": "the Join button",
+    "class_post": "the button that posts the shown run to the class board",
+    "lesson_link": "the teacher's lesson-link builder's widgets, by name",
+    "locks": "settings fixed by a teacher's signed lesson link: field name -> value",
+    "task": "a teacher's task from a signed lesson link: {text, target_accuracy, target_params}",
+    "link_checked": "set once the page has read its link's class, locks and task",
     # Looking
     "canvas": "the drawing canvas, by canvas name and generation",
     "canvas_generation": "how many times a canvas was cleared, by canvas name",
@@ -60,6 +68,7 @@ class PageState:
     def __init__(self, slug: str) -> None:
         self.slug = slug
         self.notices: Any = None  # where the page wants warnings about its settings shown
+        self.membership: Any = None  # (class, display name) when this browser is in a class
 
     def key(self, name: str, *parts: object) -> str:
         """The session key for ``name`` (one of ``KEYS``), e.g. key("setting", "epochs") -> "mlp.setting.epochs"."""

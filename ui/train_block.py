@@ -27,6 +27,7 @@ from nn_core.persistence import config_to_json, history_to_csv, model_to_bytes, 
 from nn_core.registry import LiveRun, RunRegistry
 from nn_core.runs import RUN_ID
 from nn_core.training import Snapshot, TrainingJob
+from ui.classroom import class_tools
 from ui.console import session_watcher, training_console
 from ui.identity import browser_identity
 from ui.resources import run_registry, training_clock
@@ -135,6 +136,7 @@ def train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> S
                 icon=":material/visibility:")
     live = training_console(state, live, start, owner, trainer.live_extra, trainer.redraw_seconds)
     mine = live is None or live.record.owner == owner
+    class_tools(state, config, live, state.membership, mine)
     uploaded = uploaded_if_newer(state, live)
     payload = uploaded if uploaded is not None else (registry.payload(live) if live is not None else None)
     if live is not None and uploaded is None and live.load_error:
