@@ -1,0 +1,125 @@
+"""Beyond one machine: two replicas behind nginx, sharing one PostgreSQL, seen from real Chromium.
+
+The nginx configuration is ``deploy/nginx.conf`` with its ports filled in. Students whose
+browsers land on different replicas join one class, train and post; the board (read on
+whichever replica the teacher lands on) shows all their runs; a student's reload stays on
+its replica and finds its run. Skipped where nginx or PostgreSQL's server programs are
+absent, except under CI, which installs them.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from scripts.app_server import AppServer, free_port
+from support.browser import assert_no_exception, open_app_page, wait_until_idle
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture(scope="module")
+def proxy(postgres_server, tmp_path_factory):
+    """nginx on a free port in front of two app servers that share a database and a model folder."""
+    if shutil.which("nginx") is None:
+        if os.environ.get("CI"):
+            pytest.fail("nginx is missing; .ci/run installs it")
+        pytest.skip("no nginx (apt-get install nginx)")
+    url = postgres_server.new_database()
+    shared = tmp_path_factory.mktemp("shared")
+    env = {"PLAYGROUND_DATABASE_URL": url, "PLAYGROUND_MODEL_DIR": str(shared / "models")}
+    replicas = [AppServer(tmp_path_factory.mktemp(f"replica{index}") / "streamlit.log", **env).start()
+                for index in (1, 2)]
+    prefix = Path(tempfile.mkdtemp(prefix="playground-nginx-"))
+    os.chmod(prefix, 0o777)  # nginx's workers run as an unprivileged user and keep their files here
+    port = free_port()
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    config = config.replace("LISTEN_PORT", str(port)).replace("REPLICA_1_PORT", str(replicas[0].port)).replace(
+        "REPLICA_2_PORT", str(replicas[1].port))
+    config = config.replace("worker_processes 1;", f"worker_processes 1;\npid {prefix}/nginx.pid;\n"
+                                                   f"error_log {prefix}/error.log;")
+    config = config.replace("http {", f"http {{\n    access_log off;\n    client_body_temp_path {prefix}/body;\n"
+                                      f"    proxy_temp_path {prefix}/proxy;")
+    (prefix / "nginx.conf").write_text(config)
+    nginx = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        nginx.kill()
+        pytest.fail(f"nginx did not start: {nginx.stderr.read().decode()[-2000:]}")
+    yield base, {f"127.0.0.1:{server.port}": index for index, server in enumerate(replicas, start=1)}
+    nginx.terminate()
+    nginx.wait(10)
+    for server in replicas:
+        server.stop()
+    shutil.rmtree(prefix, ignore_errors=True)
+
+
+def replica_of(tab, base: str, replicas: dict[str, int]) -> int:
+    """Which replica answers this browser (nginx says so in a header)."""
+    response = tab.context.request.get(f"{base}/_stcore/health")
+    return replicas[response.headers["x-replica"]]
+
+
+def test_a_class_across_two_replicas(browser, proxy):
+    base, replicas = proxy
+    teacher = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+    open_app_page(teacher, f"{base}/class")
+    teacher.get_by_placeholder("e.g. Year 11 computing, Tuesday").fill("Two replicas")
+    teacher.get_by_role("button", name="Create the class").click()
+    join_link = teacher.locator('[data-testid="stCode"]').filter(has_text="?class=").first
+    join_link.wait_for()
+    link = join_link.inner_text().strip()
+
+    students, seen = [], set()
+    for attempt in range(16):  # new browsers until one has landed on each replica
+        tab = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+        open_app_page(tab, link)
+        where = replica_of(tab, base, replicas)
+        if where in seen:
+            tab.context.close()
+            continue
+        seen.add(where)
+        students.append((tab, where))
+        if len(seen) == 2:
+            break
+    assert len(seen) == 2, "sixteen browsers all landed on one replica"
+
+    for number, (tab, where) in enumerate(students, start=1):
+        tab.get_by_placeholder("Your name on the class board").fill(f"Student {number}")
+        tab.get_by_role("button", name="Join", exact=True).click()
+        tab.get_by_text(re.compile(f"you are Student {number} on its board")).wait_for()
+        open_app_page(tab, f"{base}/perceptron?train_samples=1000&epochs=1&seed={number}")
+        tab.get_by_role("button", name="Train", exact=True).click()
+        tab.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Test accuracy:").first.wait_for(
+            timeout=120_000)
+        wait_until_idle(tab)
+        tab.get_by_role("button", name=re.compile(r"Post Run \d to the class board")).click()
+        tab.get_by_text(re.compile(r"Run \d is on the board of")).wait_for()
+
+        tab.reload()  # a reload stays on its replica, and finds its run there
+        open_app_page(tab, tab.url)
+        assert replica_of(tab, base, replicas) == where
+        tab.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Test accuracy:").first.wait_for()
+        assert_no_exception(tab)
+
+    cells = teacher.locator('[data-testid="stDataFrame"] td[role="gridcell"]')
+    for number in (1, 2):  # the board, on whichever replica the teacher is, shows both
+        cells.get_by_text(f"Student {number}", exact=True).wait_for(state="attached", timeout=30_000)
+    assert_no_exception(teacher)
+    for tab, _ in students:
+        tab.context.close()
+    teacher.context.close()
