@@ -95,3 +95,21 @@ def test_text_model_without_vocabulary_or_a_digit_model_is_refused():
     with pytest.raises(ValueError, match="no vocabulary"):
         load_text_model(model_to_bytes(build_model(PerceptronConfig())))
     assert read_notes(b"garbage") == {}
+
+
+def test_a_zip_bomb_is_refused_before_keras_opens_it():
+    from nn_core.errors import ModelFileError
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("model.weights.h5", b"\0" * (300 * 1024 * 1024))  # 300 MB of zeros pack into ~300 KB
+    data = buffer.getvalue()
+    assert len(data) < 1_000_000
+    with pytest.raises(ModelFileError, match="zip bomb"):
+        model_from_bytes(data)
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as archive:
+        for index in range(1500):
+            archive.writestr(f"part{index}", b"x")
+    with pytest.raises(ModelFileError, match="handful"):
+        model_from_bytes(many.getvalue())
