@@ -7,7 +7,7 @@ import math
 import streamlit as st
 
 from nn_core.digits.data import MnistData, to_float
-from nn_core.digits.figures import digit_grid
+from nn_core.digits.figures import digit_sheet
 from nn_core.digits.job import split_sizes, updates_per_epoch
 from nn_core.mlp import PRESETS, MLPConfig
 from nn_core.mlp.figures import network_diagram
@@ -77,13 +77,13 @@ def network_section(state: PageState, config: MLPConfig, data: MnistData) -> Non
                     "and reached 92%.")
         st.warning(why)
     with st.expander("The digits it learns from"):
-        show(state, _first_digits(data), "grid")
+        st.image(_first_digits(data), caption="The first 100 training digits, each with its label.")
 
 
 @st.cache_resource(show_spinner=False)
 def _first_digits(_data: MnistData):
-    """The first 100 training digits, tiled (one figure for every session: it never changes)."""
-    return digit_grid(to_float(_data.x_train[:100]), _data.y_train[:100])
+    """The first 100 training digits, tiled (one picture for every session: it never changes)."""
+    return digit_sheet(to_float(_data.x_train[:100]), _data.y_train[:100])
 
 
 def run_notes(snapshot: Snapshot | None) -> None:

@@ -61,3 +61,16 @@ def test_activation_maps_tile_each_layer_into_a_square():
 def test_per_digit_accuracy_marks_the_weakest_digit():
     figure = diagrams.per_digit_accuracy([0.99, 0.95, 0.80, 0.97])
     assert list(figure.data[0].marker.color).index("#d62728") == 2
+
+
+def test_a_sheet_of_digits_tiles_them_and_writes_their_labels():
+    from nn_core.digits.figures import digit_sheet
+
+    images = np.zeros((12, 28, 28), np.float32)
+    images[3, 10:20, 10:20] = 1.0  # a white square on the fourth digit
+    sheet = digit_sheet(images, labels=list(range(12)), columns=5, scale=2)
+    assert sheet.shape == (3 * 30 * 2, 5 * 30 * 2, 3) and sheet.dtype == np.uint8
+    square = sheet[2 * (1 + 15), 2 * (3 * 30 + 1 + 15)]
+    assert tuple(square) == (255, 255, 255)  # the fourth tile, in its middle
+    plain = digit_sheet(images, labels=None, columns=5, scale=2)
+    assert (sheet != plain).any() and (plain[..., 0] == plain[..., 2]).all()  # labels in colour, digits in grey
