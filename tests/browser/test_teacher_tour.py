@@ -119,3 +119,24 @@ def test_a_long_training_is_estimated_then_stopped_at_the_servers_limit(browser,
     accuracy_shown(page)  # the partial model is kept and evaluated
     assert_no_exception(page)
     page.context.close()
+
+
+def test_on_a_phone_the_sidebar_closes_once_a_page_is_chosen(browser, app_url):
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    open_app_page(phone, f"{app_url}/")
+    phone.locator('[data-testid="stExpandSidebarButton"]').first.click()
+    sidebar = phone.locator('[data-testid="stSidebar"]')
+    phone.get_by_role("link", name="Perceptron", exact=True).first.wait_for()
+    for _ in range(30):  # it slides open
+        if sidebar.bounding_box()["width"] > 200:
+            break
+        time.sleep(0.1)
+    assert sidebar.bounding_box()["width"] > 200  # open, over most of the screen
+    phone.get_by_role("link", name="Perceptron", exact=True).first.click()
+    phone.get_by_text("Single-layer perceptron").first.wait_for()
+    wait_until_idle(phone)
+    time.sleep(1)  # and slides shut
+    box = sidebar.bounding_box()
+    assert box is None or box["width"] == 0 or box["x"] + box["width"] <= 0  # closed: the page is visible
+    assert_no_exception(phone)
+    phone.context.close()
