@@ -75,7 +75,8 @@ def settings_panel(
         fields: field name -> widget options, in the order to draw them. Options:
             ``label``, ``kind`` ("slider", "select_slider", "number", "select",
             "checkbox"), ``options`` (for select kinds), ``max`` (a tighter limit than
-            the field's), ``format``, ``step``.
+            the field's), ``format``, ``step``, ``container`` (where this one widget goes,
+            e.g. under its own heading; ``container`` below by default).
         container: where to draw (the sidebar by default).
 
     Returns:
@@ -96,7 +97,8 @@ def settings_panel(
             if note and from_link:  # a preset is fitted quietly; a link is told, with its other warnings
                 warnings.append(f"{options.get('label', name)}: {note}")
     show_link_warnings(state)
-    values = {name: _widget(container, name, hints[name], metadata[name], dict(options), state.key("setting", name))
+    values = {name: _widget(options.get("container", container), name, hints[name], metadata[name], dict(options),
+                            state.key("setting", name))
               for name, options in fields.items()}
     try:
         config = current.changed(**values)
