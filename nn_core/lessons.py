@@ -89,7 +89,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("rnn", "Recurrent Network", ":material/autorenew:",
            "A character-level text generator: a network that reads a few characters and guesses "
            "the next, trained live until its noise turns into words.", "text", RNNConfig, _load_text_model),
-    Lesson("plane", "The plane: points, layers, boundaries", ":material/scatter_plot:",
+    Lesson("plane", "The plane: points and layers", ":material/scatter_plot:",
            "TensorFlow Playground with real Keras: circles, XOR, spirals and your own points on a plane. Pick "
            "features and layers, and watch every neuron's picture and the decision boundary change as it learns; "
            "see why XOR needs a hidden layer.", "plane", PlaneConfig, _load_plane_model),

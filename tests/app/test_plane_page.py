@@ -89,3 +89,11 @@ def test_a_bad_csv_file_is_told_in_words_and_the_page_goes_on():
     assert not app.exception
     button(app, "Train").click().run()
     assert any("no points of your own yet" in error.value for error in app.error) and not app.exception
+
+
+def test_editing_a_data_set_copies_its_points_into_your_own():
+    app = open_page(PAGE_PATH, {"dataset": "moons", "train_samples": "100"})
+    button(app, "Edit these points").click().run()
+    assert app.sidebar.selectbox(key=key("plane", "setting", "dataset")).value == "custom"
+    assert "100 of your points (at most 5,000)" in texts(app) and not app.exception
+    assert app.query_params["dataset"] in ("custom", ["custom"])

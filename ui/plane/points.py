@@ -10,6 +10,7 @@ plane's generation), which clears Plotly's selection for the next click.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import streamlit as st
@@ -59,8 +60,10 @@ def _own_points_section(state: PageState, config: PlaneConfig) -> PlanePoints:
     _upload(state)
     own = own_points(state) or OwnPoints.empty()
     names = [own.class_names[label] if label < len(own.class_names) else str(label) for label in range(MAX_CLASSES)]
+    # New class names (a file read) make a new chooser: Streamlit shows none chosen when a chooser's labels change.
     label = st.radio("Class of the points you click", range(MAX_CLASSES), horizontal=True,
-                     format_func=lambda index: f"class {names[index]}", key=state.key("widget", "click_class"))
+                     format_func=lambda index: f"class {names[index]}",
+                     key=state.key("widget", "click_class", zlib.crc32("\n".join(names).encode())))
     generation = state.get("canvas_generation", "plane", default=0)
     own = _apply_click(state, own, state.get("chart", f"points.{generation}"), label)
     generation = state.get("canvas_generation", "plane", default=0)
