@@ -22,8 +22,8 @@ from ui.state import PageState
 from ui.train_block import Shown
 
 COLOURS = ("Each small square is one neuron's output over the whole plane (blue negative, white zero, red positive, "
-           "each square on its own scale); each output square is a class's chance. Lines are weights: red positive, "
-           "blue negative, thicker for larger. Points with a dark rim are test points.")
+           "each square on its own scale); {output}. Lines are weights: red positive, blue negative, thicker for "
+           "larger. Points with a dark rim are test points.")
 
 
 def network_section(state: PageState, config: PlaneConfig, data: PlanePoints) -> None:
@@ -61,7 +61,8 @@ def pictures(state: PageState, run: PlaneRun, prefix: str) -> None:
     show(state, network_figure(config.features, config.hidden_units, config.activations, int(model.output_shape[-1]),
                                run.data, feature_maps(config.features), maps), f"{prefix}.network", left)
     show(state, plane_figure(run.data, maps.outputs, height=380), f"{prefix}.regions", right)
-    st.caption(COLOURS)
+    st.caption(COLOURS.format(output="the output square is the number learned, on the points' scale"
+                              if run.data.classes == 0 else "each output square is a class's chance"))
 
 
 def result_section(state: PageState, shown: Shown, config: TrainingConfig) -> None:
