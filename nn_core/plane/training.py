@@ -249,7 +249,8 @@ def plane_training(config: PlaneConfig, own: OwnPoints | None = None, *, continu
         return {f"test_{name}": value for name, value in measure_points(model, x_test, y_test, data.classes).items()}
 
     job = TrainingJob(TrainingData(x_train, y_train), config.epochs, config.batch_size, build=build, seed=config.seed,
-                      first_epoch=first_epoch, evaluate=evaluate, callbacks=[MeasureTestPoints(x_test, y_test, data.classes)])
+                      first_epoch=first_epoch, evaluate=evaluate,
+                      callbacks=[MeasureTestPoints(x_test, y_test, data.classes)])
     return PlaneRun(config, data, job)
 
 

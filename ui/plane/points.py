@@ -40,7 +40,8 @@ def points_section(state: PageState, config: PlaneConfig) -> PlanePoints:
     data = plane_points(config)
     show(state, plane_figure(data, height=PLANE_HEIGHT), "points")
     dataset = DATASETS[config.dataset]
-    counts = f"{len(data.points):,} points: {int((~data.is_test).sum()):,} to train on, {int(data.is_test.sum()):,} test points"
+    testing = int(data.is_test.sum())
+    counts = f"{len(data.points):,} points: {len(data.points) - testing:,} to train on, {testing:,} test points"
     if data.classes == 0:
         st.caption(f"{counts}. Each point's colour is the number to learn there (blue negative, red positive).")
     elif dataset.fixed_classes is not None and config.classes != dataset.fixed_classes:

@@ -36,7 +36,8 @@ def test_class_regions_take_the_likeliest_class_colour_stronger_when_sure():
     chances[:, 0, 1] = [0.2, 0.6, 0.2]  # leaning to class 1
     chances[:, 0, 2] = [1 / 3, 1 / 3, 1 / 3]  # undecided
     rgb = class_rgb(chances)[0].astype(int)
-    blue, red = [int(theme.PRIMARY[i : i + 2], 16) for i in (1, 3, 5)], [int(theme.ALERT[i : i + 2], 16) for i in (1, 3, 5)]
+    blue = [int(theme.PRIMARY[i : i + 2], 16) for i in (1, 3, 5)]
+    red = [int(theme.ALERT[i : i + 2], 16) for i in (1, 3, 5)]
     assert np.argmax(rgb[0]) == np.argmax(blue) and np.argmax(rgb[1]) == np.argmax(red)
     assert (rgb[2] == 255).all()
     assert np.abs(rgb[0] - 255).sum() > np.abs(rgb[1] - 255).sum()  # surer is stronger
