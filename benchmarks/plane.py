@@ -33,7 +33,7 @@ import plotly.io  # noqa: E402
 
 from benchmarks.timing import median_seconds  # noqa: E402
 from nn_core.plane import PlaneConfig  # noqa: E402
-from nn_core.plane.figures import network_figure, plane_figure  # noqa: E402
+from nn_core.plane.figures import network_figure, regions_figure  # noqa: E402
 from nn_core.plane.maps import feature_maps, plane_maps  # noqa: E402
 from nn_core.plane.training import PlaneRun, compile_plane_model, plane_training  # noqa: E402
 from nn_core.training import Callback, TrainingData, TrainingJob  # noqa: E402
@@ -68,7 +68,7 @@ def redraw(run: PlaneRun) -> None:
     maps = plane_maps(run.model, config.features)
     network = network_figure(config.features, config.hidden_units, config.activations, int(run.model.output_shape[-1]),
                              run.data, feature_maps(config.features), maps)
-    regions = plane_figure(run.data, maps.outputs, height=380)
+    regions = regions_figure(run.data, maps.outputs)
     plotly.io.to_json(network, validate=False)
     plotly.io.to_json(regions, validate=False)
 

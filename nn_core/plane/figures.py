@@ -1,11 +1,15 @@
 """The plane's pictures: the points, the decision regions, and the network with a picture per neuron.
 
-Takes plain arrays (``nn_core.plane.maps`` computes them) and returns Plotly figures. The
-maps are drawn as small PNG pictures placed on the figure (``layout.images``) rather than
-as heat-map traces: a network of forty neurons is then one light figure, cheap to redraw
-a few times a second. Colours come from ``nn_core.figures.theme``: classes in
-``CLASS_COLOURS``, signed values (a neuron's output, a feature, a number to learn) in
-``SIGNED`` (blue negative, white zero, red positive), each map on its own scale.
+Takes plain arrays (``nn_core.plane.maps`` computes them) and returns Plotly figures.
+Pictures are made here and placed on the figures (``layout.images``) rather than drawn
+by the browser from heat-map and marker traces: the live pictures are redrawn three
+times a second, and measured in Chromium a figure of 500 marker points took 70-180 ms
+to draw against about 30 ms for the same plane as one picture. So the decision regions
+come with their points painted in (``regions_figure``); only the plane a student clicks
+on draws its points as Plotly markers (``plane_figure``), since a click must find them.
+Colours come from ``nn_core.figures.theme``: classes in ``CLASS_COLOURS``, signed values
+(a neuron's output, a feature, a number to learn) in ``SIGNED`` (blue negative, white
+zero, red positive), each map on its own scale.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from nn_core.figures import theme
 from nn_core.plane.data import FEATURES, PLANE
@@ -36,6 +40,12 @@ REGION_STRENGTH = 0.5
 """How strongly a region takes its class's colour where the network is sure (the points stay readable)."""
 WEIGHT_WIDTHS = (0.5, 1.5, 3.0, 5.0)
 """Line widths of weights, by quarter of the largest weight's size."""
+REGION_PIXELS = 400
+"""The decision regions' picture is this many pixels a side (drawn at about 330)."""
+POINT_RADIUS = 4.2
+"""A point's radius in the regions' picture, in its pixels: about a Plotly marker of size 7 as drawn."""
+SUPERSAMPLING = 2
+"""Points are painted at this many times the picture's size and scaled down, for smooth edges."""
 
 
 def _lookup_table(scale: str, size: int = 256) -> np.ndarray:
@@ -101,6 +111,13 @@ def png_source(rgb: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def jpeg_source(rgb: np.ndarray) -> str:
+    """An (h, w, 3) uint8 picture as a JPEG data URI: the regions' picture is 45 kB so, 110 kB as a PNG."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb), "RGB").save(buffer, format="JPEG", quality=90)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 def class_chances(outputs: np.ndarray, classes: int) -> np.ndarray:
     """Output neurons' values as per-class chances: one sigmoid (the chance of class 1) becomes two."""
     if classes and outputs.shape[0] == 1:
@@ -131,32 +148,94 @@ def region_picture(outputs: np.ndarray, classes: int, limit: float = 1.0) -> np.
     return class_rgb(class_chances(outputs, classes))
 
 
-def plane_figure(
-    data: PlanePoints,
-    outputs: np.ndarray | None = None,
-    height: int = 430,
-    clickable: bool = False,
-    title: str = "",
-) -> go.Figure:
-    """The plane: training points, test points (dark rim), and the network's answer behind them.
+def points_picture(data: PlanePoints, outputs: np.ndarray | None, size: int = REGION_PIXELS) -> np.ndarray:
+    """The decision regions with the points painted on them: training points white-rimmed, test points dark-rimmed.
 
     Args:
         data: the points.
-        outputs: (outputs, r, r) the output neurons over the plane, or None (points only).
+        outputs: (outputs, r, r) the output neurons over the plane, row 0 at the bottom; None
+            for the points on white.
+        size: the picture's side in pixels.
+
+    Returns:
+        (size, size, 3) uint8 RGB, top row first.
+    """
+    limit = value_limit(data)
+    large = size * SUPERSAMPLING
+    if outputs is None:
+        picture = Image.new("RGB", (large, large), (255, 255, 255))
+    else:
+        picture = Image.fromarray(region_picture(outputs, data.classes, limit)).resize((large, large), Image.BILINEAR)
+    pen = ImageDraw.Draw(picture)
+    radius = POINT_RADIUS * SUPERSAMPLING
+    columns = (data.points[:, 0] + PLANE) / (2 * PLANE) * large  # x1 -> pixels from the left
+    rows = (PLANE - data.points[:, 1]) / (2 * PLANE) * large  # x2 -> pixels from the top
+    if data.classes:
+        fills = _CLASS_RGB[data.targets.astype(int) % len(_CLASS_RGB)]
+    else:
+        fills = _SIGNED[np.round((np.clip(data.targets / limit, -1, 1) + 1) / 2 * 255).astype(int)].astype(float)
+    for test in (False, True):  # test points on top, where they are easiest to see
+        rim, width = ((0, 0, 0), round(1.5 * SUPERSAMPLING)) if test else ((255, 255, 255), SUPERSAMPLING)
+        for column, row, fill in zip(columns[data.is_test == test], rows[data.is_test == test],
+                                     fills[data.is_test == test]):
+            pen.ellipse([column - radius, row - radius, column + radius, row + radius],
+                        fill=tuple(int(value) for value in fill), outline=rim, width=width)
+    return np.asarray(picture.resize((size, size), Image.LANCZOS))
+
+
+def _plane_axes() -> dict:
+    """The layout of a square plane from -6 to 6 on both axes."""
+    axis = {"range": [-PLANE, PLANE], "zeroline": False, "showgrid": False, "dtick": 2, "constrain": "domain",
+            "fixedrange": True}
+    return {"xaxis": {**axis, "title": {"text": "x₁", "standoff": 2}},
+            "yaxis": {**axis, "title": {"text": "x₂", "standoff": 2}, "scaleanchor": "x"},
+            "plot_bgcolor": "white", "dragmode": False,
+            "legend": {"orientation": "h", "y": -0.12, "font": {"size": 11}}}
+
+
+def _legend_entries(figure: go.Figure, data: PlanePoints) -> None:
+    """Legend entries only (no points): each class's colour, and what the rims mean."""
+    entries = [(f"class {name}", theme.CLASS_COLOURS[label % len(theme.CLASS_COLOURS)], "white")
+               for label, name in enumerate(data.class_names)] if data.classes else \
+        [("training point", "white", "#bbbbbb")]
+    entries.append(("test point (dark rim)", "white", "black"))
+    for name, colour, rim in entries:
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
+                                    marker={"size": 7, "color": colour, "line": {"width": 1.5, "color": rim}}))
+
+
+def regions_figure(data: PlanePoints, outputs: np.ndarray | None, height: int = 380) -> go.Figure:
+    """The network's answer over the plane with the points on it, as one picture.
+
+    Args:
+        data: the points.
+        outputs: (outputs, r, r) the output neurons over the plane; None for the points alone.
+        height: in pixels.
+
+    Returns:
+        The figure: axes, the picture, and a legend.
+    """
+    figure = go.Figure()
+    figure.add_layout_image(source=jpeg_source(points_picture(data, outputs)), xref="x", yref="y", x=-PLANE, y=PLANE,
+                            sizex=2 * PLANE, sizey=2 * PLANE, sizing="stretch", layer="below")
+    _legend_entries(figure, data)
+    return theme.finish(figure, height, theme.margins(35, 10, 10, 30), **_plane_axes())
+
+
+def plane_figure(data: PlanePoints, height: int = 430, clickable: bool = False) -> go.Figure:
+    """The plane with its points as markers: training points, test points with a dark rim.
+
+    Args:
+        data: the points.
         height: in pixels.
         clickable: add a grid of invisible spots a click selects (to add a point there);
             points then carry their index in ``customdata`` (a click on one removes it).
-        title: above the plane.
 
     Returns:
         The figure; with ``clickable``, the click grid is its last trace.
     """
     figure = go.Figure()
     limit = value_limit(data)
-    if outputs is not None:
-        figure.add_layout_image(source=png_source(region_picture(outputs, data.classes, limit)), xref="x", yref="y",
-                                x=-PLANE, y=PLANE, sizex=2 * PLANE, sizey=2 * PLANE, sizing="stretch",
-                                layer="below")
     index = np.arange(len(data.points))
     for test in (False, True):
         chosen = data.is_test if test else ~data.is_test
@@ -185,14 +264,7 @@ def plane_figure(
             x=spots[:, 0], y=spots[:, 1], mode="markers", showlegend=False, name="add",
             marker={"size": 11, "color": "rgba(0, 0, 0, 0)"},
             hovertemplate="click: add a point at (%{x:.1f}, %{y:.1f})<extra></extra>"))
-    axis = {"range": [-PLANE, PLANE], "zeroline": False, "showgrid": False, "dtick": 2, "constrain": "domain",
-            "fixedrange": True}
-    return theme.finish(figure, height, theme.margins(35, 10, 35 if title else 10, 30),
-                        title={"text": title, "font": {"size": 14}} if title else None,
-                        xaxis={**axis, "title": {"text": "x₁", "standoff": 2}},
-                        yaxis={**axis, "title": {"text": "x₂", "standoff": 2}, "scaleanchor": "x"},
-                        plot_bgcolor="white", dragmode=False,
-                        legend={"orientation": "h", "y": -0.12, "font": {"size": 11}})
+    return theme.finish(figure, height, theme.margins(35, 10, 10, 30), **_plane_axes())
 
 
 def network_figure(
@@ -233,9 +305,16 @@ def network_figure(
     positions = [[(count - 1) / 2 - index for index in range(count)] for count in drawn]  # top first
     if maps is not None:
         _weight_lines(figure, maps.kernels, positions)
-    # Pictures and labels are gathered and set at once: Plotly checks the whole list on every addition.
+    # Pictures are gathered and set at once (Plotly checks the whole list on every addition);
+    # labels are one text trace, which a browser draws in a third of the time of as many annotations.
     images: list[dict] = []
-    annotations: list[dict] = []
+    labels: dict[str, list] = {"x": [], "y": [], "text": [], "position": [], "size": [], "colour": []}
+
+    def label(x: float, y: float, text: str, position: str = "middle center", size: int = 11,
+              colour: str = "#31333f") -> None:
+        for name, value in zip(labels, (x, y, text, position, size, colour)):
+            labels[name].append(value)
+
     hover_x, hover_y, hover_text = [], [], []
     for column, (width, count) in enumerate(zip(widths, drawn)):
         for index in range(count):
@@ -248,24 +327,24 @@ def network_figure(
             hover_x.append(column)
             hover_y.append(y)
             hover_text.append(text)
-            label = _side_label(column, index, columns, features, data, widths[-1])
-            if label:  # inputs are named on their left, outputs on their right
-                annotations.append({"x": column + (-0.45 if column == 0 else 0.45), "y": y, "text": label,
-                                    "showarrow": False, "xanchor": "right" if column == 0 else "left",
-                                    "font": {"size": 11}})
+            name = _side_label(column, index, columns, features, data, widths[-1])
+            if name:  # inputs are named on their left, outputs on their right
+                label(column + (-0.45 if column == 0 else 0.45), y, name,
+                      "middle left" if column == 0 else "middle right")
         if width > count:
-            annotations.append({"x": column, "y": positions[column][-1] - 0.62, "text": f"+{width - count} more",
-                                "showarrow": False, "font": {"size": 10, "color": theme.MUTED}})
-        annotations.append({"x": column, "y": rows / 2 + 0.35, "showarrow": False, "font": {"size": 11},
-                            "text": _column_title(column, columns, width, activations)})
+            label(column, positions[column][-1] - 0.62, f"+{width - count} more", size=10, colour=theme.MUTED)
+        label(column, rows / 2 + 0.35, _column_title(column, columns, width, activations))
     figure.add_trace(go.Scatter(
         x=hover_x, y=hover_y, mode="markers", hovertext=hover_text, hoverinfo="text", showlegend=False,
         marker={"size": 34, "symbol": "square", "color": "rgba(0, 0, 0, 0)" if maps is not None else "#eeeeee",
                 "line": {"width": 1, "color": "#bbbbbb"}}))
+    figure.add_trace(go.Scatter(
+        x=labels["x"], y=labels["y"], text=labels["text"], mode="text", textposition=labels["position"],
+        textfont={"size": labels["size"], "color": labels["colour"]}, hoverinfo="skip", showlegend=False))
     figure.update_xaxes(visible=False, range=[-1.05, columns - 0.1], fixedrange=True)
     figure.update_yaxes(visible=False, range=[-rows / 2 - 0.45, rows / 2 + 0.7], fixedrange=True)
     return theme.finish(figure, 50 + 46 * rows, theme.margins(5, 5, 5, 5), plot_bgcolor="white", dragmode=False,
-                        images=images, annotations=annotations)
+                        images=images)
 
 
 def _column_title(column: int, columns: int, width: int, activations: Sequence[str]) -> str:

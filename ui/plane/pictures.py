@@ -13,7 +13,7 @@ import streamlit as st
 from nn_core.config import TrainingConfig
 from nn_core.plane.config import PlaneConfig
 from nn_core.plane.data import DATASETS, FEATURES
-from nn_core.plane.figures import MAX_DRAWN, network_figure, plane_figure
+from nn_core.plane.figures import MAX_DRAWN, network_figure, regions_figure
 from nn_core.plane.maps import feature_maps, plane_maps
 from nn_core.plane.training import PlanePoints, PlaneRun, measure_points
 from nn_core.training import Status
@@ -60,7 +60,7 @@ def pictures(state: PageState, run: PlaneRun, prefix: str) -> None:
     left, right = st.columns([3, 2])
     show(state, network_figure(config.features, config.hidden_units, config.activations, int(model.output_shape[-1]),
                                run.data, feature_maps(config.features), maps), f"{prefix}.network", left)
-    show(state, plane_figure(run.data, maps.outputs, height=380), f"{prefix}.regions", right)
+    show(state, regions_figure(run.data, maps.outputs), f"{prefix}.regions", right)
     st.caption(COLOURS.format(output="the output square is the number learned, on the points' scale"
                               if run.data.classes == 0 else "each output square is a class's chance"))
 

@@ -18,7 +18,7 @@ import streamlit as st
 from nn_core.errors import PlaygroundError
 from nn_core.plane.config import PlaneConfig
 from nn_core.plane.data import DATASETS, OWN_POINTS
-from nn_core.plane.figures import SPOT_SPACING, plane_figure
+from nn_core.plane.figures import SPOT_SPACING, plane_figure, regions_figure
 from nn_core.plane.points import MAX_CLASSES, MAX_POINTS, OwnPoints, read_points_csv
 from nn_core.plane.training import PlanePoints, plane_points
 from ui.charts import show
@@ -38,7 +38,7 @@ def points_section(state: PageState, config: PlaneConfig) -> PlanePoints:
     if config.dataset == OWN_POINTS:
         return _own_points_section(state, config)
     data = plane_points(config)
-    show(state, plane_figure(data, height=PLANE_HEIGHT), "points")
+    show(state, regions_figure(data, None, height=PLANE_HEIGHT), "points")
     dataset = DATASETS[config.dataset]
     testing = int(data.is_test.sum())
     counts = f"{len(data.points):,} points: {len(data.points) - testing:,} to train on, {testing:,} test points"
