@@ -6,6 +6,7 @@
 - ``config``: ``PlaneConfig`` and the page's presets;
 - ``training``: the points of a setting, the training job, the test points, model files;
 - ``maps``: every neuron's output over the plane from one compiled call;
+- ``pictures``: maps coloured, the decision regions with their points painted in, as PNG or JPEG;
 - ``figures``: the points, the decision regions and the network with a picture per neuron;
 - ``script``: the setting as a standalone Keras script that makes the same points.
 """

@@ -1,4 +1,5 @@
-"""The plane's pictures: colours mean what the captions say, pictures stand the right way up, one picture per neuron."""
+"""The plane's pictures and figures: colours mean what the captions say, pictures stand the right way up,
+one picture per neuron, the points where they are."""
 
 import base64
 import io
@@ -10,9 +11,9 @@ from PIL import Image
 from nn_core.figures import theme
 from nn_core.plane import PlaneConfig
 from nn_core.plane.data import PLANE
-from nn_core.plane.figures import (MAX_DRAWN, NEGATIVE, POSITIVE, REGION_PIXELS, class_rgb, jpeg_source,
-                                   network_figure, plane_figure, png_source, points_picture, region_picture,
-                                   regions_figure, signed_rgb)
+from nn_core.plane.figures import MAX_DRAWN, network_figure, plane_figure, regions_figure
+from nn_core.plane.pictures import (NEGATIVE, POSITIVE, REGION_PIXELS, class_rgb, jpeg_source, png_source,
+                                    points_picture, region_picture, signed_rgb)
 from nn_core.plane.maps import feature_maps, plane_maps
 from nn_core.plane.points import OwnPoints
 from nn_core.plane.training import plane_points
@@ -85,7 +86,8 @@ def test_the_clickable_plane_has_every_point_and_a_click_grid(dataset, classes):
     figure = plane_figure(data, clickable=True)
     markers = [trace for trace in figure.data if trace.name != "add" and trace.x is not None and trace.x[0] is not None]
     assert sum(len(trace.x) for trace in markers) == 60
-    assert sorted(index for trace in markers for index in trace.customdata) == list(range(60))  # a click finds its point
+    indices = sorted(index for trace in markers for index in trace.customdata)
+    assert indices == list(range(60))  # a click on a point finds it
     assert figure.data[-1].name == "add" and len(figure.data[-1].x) == 40 * 40
     assert figure.layout.yaxis.scaleanchor == "x"
 
