@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from support.browser import assert_no_exception, open_app_page, wait_until_idle
 
@@ -34,6 +35,27 @@ def train(page, timeout: float = 90_000) -> None:
 def accuracy(page) -> float:
     text = page.get_by_text(re.compile(r"^Test accuracy: [\d.]+%$")).inner_text()
     return float(text.split(": ")[1].rstrip("%")) / 100
+
+
+def download_script(page, path) -> None:
+    """Open the code expander and download the script; press twice at most, as a person would if nothing came.
+
+    (A download button reruns the page when pressed; on a loaded machine the browser once never got
+    the file, as ``support.browser.download_model`` has seen for model files.)
+    """
+    page.get_by_text("Show the code: this setting as a plain Keras script").click()
+    button = page.get_by_role("button", name="Download the script")
+    shown = []
+    for _ in range(2):
+        try:
+            with page.expect_download(timeout=45_000) as download:
+                button.click()
+            download.value.save_as(path)
+            return
+        except PlaywrightTimeout:
+            shown.append(page.locator('[data-testid="stDownloadButtonError"]').all_inner_texts())
+            wait_until_idle(page)
+    raise AssertionError(f"no script downloaded after two presses; the button said {shown}")
 
 
 def test_two_spirals_are_learned_while_the_neurons_and_the_regions_change(page, app_url):
@@ -138,11 +160,8 @@ def test_the_downloaded_script_makes_the_same_points_and_network(page, app_url, 
                          hidden_units=(5,), activations=("relu",), epochs=2, seed=5)
     query = "&".join(f"{name}={value}" for name, value in config.to_query().items())
     open_app_page(page, f"{app_url}/plane?{query}")
-    page.get_by_text("Show the code: this setting as a plain Keras script").click()
-    with page.expect_download(timeout=30_000) as download:
-        page.get_by_role("button", name="Download the script").click()
     script = tmp_path / "plane_playground.py"
-    download.value.save_as(script)
+    download_script(page, script)
     script.write_text(script.read_text() + '\nnp.savez("made.npz", points=points, targets=targets, x_test=x_test)\n')
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
