@@ -153,9 +153,8 @@ def _base_type(hint: Any) -> tuple[type, bool]:
 def _parse(raw: str, hint: Any) -> Any:
     item_type, is_tuple = _base_type(hint)
     if is_tuple:
+        # An empty list is a value like any other (no hidden layers); the field's length rule decides.
         parts = [part.strip() for part in raw.split(",") if part.strip()]
-        if not parts:
-            raise SettingsError("empty list")
         return tuple(_parse_one(part, item_type) for part in parts)
     return _parse_one(raw.strip(), item_type)
 

@@ -22,6 +22,7 @@ from nn_core.digits import NUM_CLASSES
 from nn_core.mlp import MLPConfig
 from nn_core.perceptron import PerceptronConfig
 from nn_core.persistence import model_from_bytes
+from nn_core.plane import PlaneConfig
 from nn_core.rnn import RNNConfig
 
 
@@ -34,7 +35,7 @@ class Lesson:
         title: its title in the navigation and on the home page.
         icon: a Material icon for the navigation, e.g. ":material/stacks:".
         teaches: one short paragraph for the home page's card.
-        card: which picture the home page draws on the card ("mean", "grid", "edges", "text").
+        card: which picture the home page draws on the card ("mean", "grid", "edges", "text", "plane").
         config_class: the settings dataclass of the network it trains.
         load_model: a saved model file's bytes -> what the page shows and draws with.
     """
@@ -66,6 +67,12 @@ def _load_text_model(data: bytes) -> Any:
     return load_text_model(data)
 
 
+def _load_plane_model(data: bytes) -> Any:
+    from nn_core.plane.training import load_plane_model
+
+    return load_plane_model(data)
+
+
 LESSONS: tuple[Lesson, ...] = (
     Lesson("perceptron", "Perceptron", ":material/linear_scale:",
            "One layer, ten neurons, one per digit: every pixel wired straight to every output. "
@@ -82,6 +89,10 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("rnn", "Recurrent Network", ":material/autorenew:",
            "A character-level text generator: a network that reads a few characters and guesses "
            "the next, trained live until its noise turns into words.", "text", RNNConfig, _load_text_model),
+    Lesson("plane", "The plane: points and layers", ":material/scatter_plot:",
+           "TensorFlow Playground with real Keras: circles, XOR, spirals and your own points on a plane. Pick "
+           "features and layers, and watch every neuron's picture and the decision boundary change as it learns; "
+           "see why XOR needs a hidden layer.", "plane", PlaneConfig, _load_plane_model),
 )
 """Every lesson, in the order of the navigation."""
 

@@ -3,7 +3,9 @@
 import numpy as np
 import streamlit as st
 
+from nn_core.figures.theme import CLASS_COLOURS
 from nn_core.lessons import LESSONS
+from nn_core.plane.data import circle, generate, spiral, xor
 from ui.classroom import class_banner
 from ui.resources import mnist
 from ui.state import PageState
@@ -21,7 +23,7 @@ st.info(f"Data: {data.description}", icon=":material/dataset:")
 
 @st.cache_data(show_spinner=False)
 def picture(kind: str) -> np.ndarray:
-    """A small greyscale picture for a lesson card, made from the loaded digits."""
+    """A small picture for a lesson card: greyscale, made from the loaded digits, or the plane's points."""
     x, y = data.x_train, data.y_train
     if kind == "mean":  # the average of each digit: roughly what a perceptron's weights become
         tiles = [x[y == label][:300].mean(axis=0) for label in range(10)]
@@ -37,6 +39,20 @@ def picture(kind: str) -> np.ndarray:
             for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)
         )
         return np.clip(np.concatenate([image, np.maximum(edges, 0) / 4], axis=0), 0, 1)
+    if kind == "plane":  # the plane's circle, XOR and two spirals, as coloured dots side by side
+        side, dot = 100, 1
+        colours = np.array([[int(colour[i : i + 2], 16) for i in (1, 3, 5)] for colour in CLASS_COLOURS[:2]])
+        panels = []
+        for maker in (circle, xor, spiral):
+            points, labels = generate(maker, 400, 2, 0.1, 0)
+            panel = np.full((side, side, 3), 255, dtype=np.uint8)
+            rows = np.clip(((6 - points[:, 1]) / 12 * side).astype(int), dot, side - 1 - dot)
+            columns = np.clip(((points[:, 0] + 6) / 12 * side).astype(int), dot, side - 1 - dot)
+            for dy in range(-dot, dot + 1):
+                for dx in range(-dot, dot + 1):
+                    panel[rows + dy, columns + dx] = colours[labels]
+            panels += [panel, np.full((side, 8, 3), 255, dtype=np.uint8)]
+        return np.concatenate(panels[:-1], axis=1)
     return np.zeros((1, 1))
 
 

@@ -29,6 +29,7 @@ def layer_controls(
     count_label: str = "Hidden layers",
     layer_label: Callable[[int], str] = lambda index: f"Hidden layer {index + 1}",
     container: Any = None,
+    count_help: str = "How many hidden layers sit between the pixels and the ten outputs.",
 ) -> TrainingConfig:
     """Draw the layer-count slider and each layer's widgets; store and return the config.
 
@@ -42,6 +43,7 @@ def layer_controls(
         count_label: the slider's label.
         layer_label: the caption above each layer's widgets.
         container: where to draw (the sidebar by default).
+        count_help: the slider's help text.
 
     Returns:
         The page's config with the layers chosen here.
@@ -71,8 +73,8 @@ def layer_controls(
             for index, value in enumerate(values):
                 state.set("layer", name, index, value)
     count = container.slider(count_label + (" (set by your teacher)" if locks else ""), min_value=low,
-                             max_value=high, key=count_key, disabled=bool(locks),
-                             help="How many hidden layers sit between the pixels and the ten outputs.")
+                             max_value=high, key=count_key, disabled=bool(locks), help=count_help)
+    defaults = {item.name: item.default for item in dataclasses.fields(config_class)}
     chosen: dict[str, list[Any]] = {name: [] for name in names}
     for index in range(count):
         container.caption(layer_label(index))
@@ -80,7 +82,8 @@ def layer_controls(
             key = state.key("layer", name, index)
             options = fields[name]
             if key not in st.session_state:  # a layer just added: start from the one before
-                previous = chosen[name][-1] if chosen[name] else getattr(current, name)[0]
+                # The first layer added to a network that had none starts from the field's default.
+                previous = chosen[name][-1] if chosen[name] else (getattr(current, name) or defaults[name])[0]
                 st.session_state[key] = options.get("new_layer", lambda value: value)(previous)
             chosen[name].append(_widget(column, name, metadata[name], options, key, locked=name in locks))
     try:

@@ -77,7 +77,8 @@ def settings_panel(
         fields: field name -> widget options, in the order to draw them. Options:
             ``label``, ``kind`` ("slider", "select_slider", "number", "select",
             "checkbox"), ``options`` (for select kinds), ``max`` (a tighter limit than
-            the field's), ``format``, ``step``.
+            the field's), ``format``, ``step``, ``container`` (where this one widget goes,
+            e.g. under its own heading; ``container`` below by default).
         container: where to draw (the sidebar by default).
 
     Returns:
@@ -102,7 +103,7 @@ def settings_panel(
     for name in fields:
         if name in locks:  # fixed by a teacher's link: whatever a preset, an upload or a widget said
             st.session_state[state.key("setting", name)] = locks[name]
-    values = {name: _widget(container, name, hints[name], metadata[name],
+    values = {name: _widget(options.get("container", container), name, hints[name], metadata[name],
                             {**options, "locked": name in locks}, state.key("setting", name))
               for name, options in fields.items()}
     try:

@@ -51,6 +51,7 @@ KEYS: dict[str, str] = {
     "canvas_generation": "how many times a canvas was cleared, by canvas name",
     "clear": "a canvas's Clear button, by canvas name",
     "chart": "a chart, by name",
+    "points": "the student's own points (uploaded or clicked) and the file they last came from",
     "widget": "any other widget of the page's sections, by name",
     "runs_selected": "the runs chosen for comparison",
     "runs_known": "the runs the comparison has seen (a new run joins the chosen ones)",

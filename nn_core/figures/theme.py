@@ -29,6 +29,8 @@ HIGHLIGHT_TEXT = "#ffcc00"
 """Labels written over black pictures."""
 RUN_COLOURS = (PRIMARY, ACCENT, "#2ca02c", ALERT, "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 """One colour per run when runs are compared."""
+CLASS_COLOURS = (PRIMARY, ALERT, "#2ca02c", "#9467bd", ACCENT)
+"""One colour per class of points on the plane: class 0 blue and class 1 red as a gate's, then green, purple, orange."""
 
 GREY = "gray"
 """Pixels: black 0 to white 1."""

@@ -114,7 +114,12 @@ class Callback:
         """After each batch (``batch`` counts from 0 within the epoch); keep it quick."""
 
     def on_epoch_end(self, job: TrainingJob, epoch: int, logs: dict[str, float]) -> dict[str, Any] | None:
-        """After each complete epoch (``epoch`` counts from 0, continued epochs included)."""
+        """After each complete epoch (``epoch`` counts from 0, continued epochs included).
+
+        ``logs`` may be added to (the plane measures its test points itself and writes
+        ``val_loss``, ``val_accuracy``): the job records the epoch's history after every
+        callback has run.
+        """
         return None
 
     def on_end(self, job: TrainingJob) -> None:

@@ -68,3 +68,8 @@ def gates_section(state: PageState) -> None:
                                       f"{gate}: {result.correct}/4 right"), f"gate.{gate}", column)
     st.markdown(truth_table(gates))  # one table for the four gates, rows are the inputs
     st.caption("An output of 0.50 is marked **?**: the neuron says neither 0 nor 1, so it is not counted as right.")
+    # The plane page takes a link's settings on every visit when it carries from=<page>.
+    st.page_link("pages/plane.py", label="XOR with one hidden layer: watch four hidden neurons solve it on the plane",
+                 icon=":material/arrow_forward:", query_params={
+                     "from": "perceptron", "dataset": "xor", "features": "x1,x2", "hidden_units": "4",
+                     "activations": "tanh", "epochs": "60"})
