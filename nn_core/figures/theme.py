@@ -29,6 +29,8 @@ HIGHLIGHT_TEXT = "#ffcc00"
 """Labels written over black pictures."""
 RUN_COLOURS = (PRIMARY, ACCENT, "#2ca02c", ALERT, "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 """One colour per run when runs are compared."""
+CATEGORIES = (PRIMARY, ACCENT, "#2ca02c", ALERT, "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+"""One colour per digit (or character) on the maps of a layer, digit 0 first."""
 
 GREY = "gray"
 """Pixels: black 0 to white 1."""
