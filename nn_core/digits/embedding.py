@@ -1,15 +1,13 @@
-"""A map of the digits as one layer sees them: PCA at once, t-SNE on request.
+"""A map of the digits as one layer sees them: principal components, computed at once.
 
 Each test digit leaves a long list of numbers in a layer (784 pixels, 256 neurons, 3,136
 numbers of a CNN's maps). ``layer_map`` squeezes those lists into two coordinates, so
 that digits the layer finds alike land close together: a principal component analysis
 (PCA: the two directions along which the digits differ most), computed in well under a
-second. ``tsne_job`` computes a t-SNE map (scikit-learn) of the same digits on a thread
-of its own: slower, and better at keeping each digit's neighbours together.
+second. ``nn_core.digits.tsne`` turns the same map into a t-SNE map on request.
 
-Both are cached per trained model and layer, in ``WeakKeyDictionary`` objects whose
-values hold arrays only, never the model: a model nobody uses any more is freed with its
-maps. Two sessions that ask for the same t-SNE map at once share one computation.
+Maps are cached per trained model and layer, in a ``WeakKeyDictionary`` whose values
+hold arrays only, never the model: a model nobody uses any more is freed with its maps.
 
 ``untrained_twin`` gives the same network before training, for the "before and after"
 maps.
@@ -18,11 +16,9 @@ maps.
 from __future__ import annotations
 
 import threading
-import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -115,18 +111,19 @@ def principal_components(points: np.ndarray, count: int = 2, seed: int = SEED) -
     return Projection(mean, components, centred @ components, np.asarray(variance, dtype=np.float64))
 
 
-def map_sample(labels: np.ndarray, size: int = MAP_DIGITS, seed: int = SEED) -> np.ndarray:
+def map_sample(labels: np.ndarray, size: int | None = None, seed: int = SEED) -> np.ndarray:
     """Which test digits go on a map: all of them, or ``size`` drawn evenly from every label.
 
     Args:
         labels: (n,) the test labels.
-        size: at most this many.
+        size: at most this many (``MAP_DIGITS`` by default).
         seed: which ones, when there are more.
 
     Returns:
         (m,) sorted indices into the test set.
     """
     labels = np.asarray(labels)
+    size = MAP_DIGITS if size is None else size
     if len(labels) <= size:
         return np.arange(len(labels))
     rng = np.random.default_rng(seed)
@@ -202,7 +199,7 @@ def pca_map(features: np.ndarray, layer: str) -> LayerMap:
     return LayerMap(layer, "PCA", coordinates.astype(np.float32), projection.coordinates, projection, note)
 
 
-def _data_key(images: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
+def data_key(images: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
     """Which digits: their count and a checksum of their first labels (as ``cached_evaluation`` does)."""
     return len(images), int(np.asarray(labels[:64], dtype=np.int64).sum())
 
@@ -224,7 +221,7 @@ def layer_map(model: keras.Model, images: np.ndarray, labels: np.ndarray, layer:
     Returns:
         The map.
     """
-    key = (layer, _data_key(images, labels))
+    key = (layer, data_key(images, labels))
     with _MAPS_LOCK:
         cached = _MAPS.get(model, {}).get(key)
     if cached is None:
@@ -232,122 +229,6 @@ def layer_map(model: keras.Model, images: np.ndarray, labels: np.ndarray, layer:
         with _MAPS_LOCK:
             _MAPS.setdefault(model, {})[key] = cached
     return cached
-
-
-def run_tsne(reduced: np.ndarray, seed: int = SEED) -> np.ndarray:
-    """t-SNE of some points (scikit-learn), 2-D.
-
-    Args:
-        reduced: (n, r) the points, usually their leading principal components.
-        seed: fixes the result.
-
-    Returns:
-        (n, 2) float32.
-    """
-    from sklearn.manifold import TSNE
-
-    n = len(reduced)
-    if n < 5:
-        raise DeeperError("t-SNE needs at least five digits")
-    perplexity = float(min(30.0, (n - 1) / 3))  # scikit-learn needs perplexity < n
-    embedding = TSNE(2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(
-        np.asarray(reduced, dtype=np.float32))
-    return embedding.astype(np.float32)
-
-
-@dataclass
-class TsneJob:
-    """One t-SNE computation on a thread of its own, shared by everyone who asks for it.
-
-    It holds arrays only (never the model). ``progress`` is an estimate from the time
-    spent against the time such a map took before: scikit-learn reports no progress.
-    """
-
-    base: LayerMap
-    expected_seconds: float
-    runner: Callable[[np.ndarray], np.ndarray] = run_tsne
-    started: float = field(default_factory=time.perf_counter)
-    result: LayerMap | None = None
-    error: str = ""
-    _done: threading.Event = field(default_factory=threading.Event, repr=False)
-
-    def start(self) -> TsneJob:
-        """Begin on a daemon thread (a server shutting down does not wait for it)."""
-        threading.Thread(target=self._run, daemon=True, name=f"tsne-{self.base.layer}").start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            coordinates = self.runner(self.base.reduced)
-            self.result = LayerMap(self.base.layer, "t-SNE", coordinates, self.base.reduced, self.base.projection,
-                                   self.base.note)
-            _SECONDS_PER_DIGIT[0] = (time.perf_counter() - self.started) / max(1, len(self.base.reduced))
-        except DeeperError as error:
-            self.error = str(error)
-        except Exception as error:  # scikit-learn failing must not leave every waiter waiting
-            self.error = f"t-SNE failed ({type(error).__name__}: {error})"
-        finally:
-            self._done.set()
-
-    @property
-    def done(self) -> bool:
-        """Whether the map (or the error) is there."""
-        return self._done.is_set()
-
-    def wait(self, seconds: float) -> bool:
-        """Wait up to ``seconds`` for the end; whether it came."""
-        return self._done.wait(seconds)
-
-    def progress(self) -> float:
-        """Between 0 and 1: 1 when done, else the share of the expected time spent (at most 0.95)."""
-        if self.done:
-            return 1.0
-        return min(0.95, (time.perf_counter() - self.started) / max(self.expected_seconds, 1e-3))
-
-
-_SECONDS_PER_DIGIT = [0.003]  # the latest t-SNE's seconds per digit on this server (a first guess before one)
-_TSNE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_TSNE_LOCK = threading.Lock()
-
-
-def tsne_job(model: keras.Model, images: np.ndarray, labels: np.ndarray, layer: str,
-             runner: Callable[[np.ndarray], np.ndarray] = run_tsne) -> TsneJob:
-    """The t-SNE map of ``images`` at ``layer``: started now, or the one already under way or done.
-
-    One computation per model, digits and layer, however many sessions ask at once: the
-    first starts it, the others get the same job and wait for it.
-
-    Args:
-        model: a finished digit model.
-        images: (n, 28, 28) float32 digits.
-        labels: (n,) their labels.
-        layer: a probe's name.
-        runner: computes the 2-D coordinates from the reduced points (tests swap it).
-
-    Returns:
-        The job; ``job.result`` holds the map once ``job.done``.
-
-    Raises:
-        DeeperError: the layer has a single number per digit (there is nothing to spread out).
-    """
-    base = layer_map(model, images, labels, layer)
-    if base.reduced.shape[1] < 2:
-        raise DeeperError("t-SNE needs at least two numbers per digit, and this layer has one: its PCA map "
-                          "already shows everything")
-    key = (layer, _data_key(images, labels))
-    with _TSNE_LOCK:
-        jobs = _TSNE.setdefault(model, {})
-        job = jobs.get(key)
-        if job is None or (job.done and job.error):  # a failed job may be tried again
-            job = jobs[key] = TsneJob(base, _SECONDS_PER_DIGIT[0] * len(images), runner).start()
-    return job
-
-
-def finished_tsne(model: keras.Model, images: np.ndarray, labels: np.ndarray, layer: str) -> LayerMap | None:
-    """The t-SNE map if one was computed already (never starts one)."""
-    with _TSNE_LOCK:
-        job = _TSNE.get(model, {}).get((layer, _data_key(images, labels)))
-    return job.result if job is not None and job.done else None
 
 
 _TWINS: OrderedDict = OrderedDict()  # config -> untrained model, the latest few configs

@@ -140,6 +140,7 @@ class Change:
     low: float  # the slider's range
     high: float
     step: float
+    strip: tuple[float, ...] = ()  # a few levels to show one digit at, side by side
 
     def damage(self, level: float) -> Damage:
         """This change alone, at ``level``."""
@@ -149,10 +150,13 @@ class Change:
 
 CHANGES = {
     "noise": Change("noise", "Noise (standard deviation)", tuple(np.round(np.arange(0, 0.81, 0.1), 2)), 0.0, 1.0,
-                    0.05),
-    "rotation": Change("rotation", "Rotation (degrees, anticlockwise)", tuple(range(-90, 91, 15)), -180, 180, 5),
-    "shift": Change("shift", "Shift (pixels to the right)", tuple(range(-10, 11, 2)), -14, 14, 1),
-    "thickness": Change("thickness", "Stroke thickness (pixels; negative: thinner)", tuple(range(-2, 4)), -2, 3, 1),
+                    0.05, (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8)),
+    "rotation": Change("rotation", "Rotation (degrees, anticlockwise)", tuple(range(-90, 91, 15)), -180, 180, 5,
+                       (-90, -60, -30, 0, 30, 60, 90)),
+    "shift": Change("shift", "Shift (pixels to the right)", tuple(range(-10, 11, 2)), -14, 14, 1,
+                    (-9, -6, -3, 0, 3, 6, 9)),
+    "thickness": Change("thickness", "Stroke thickness (pixels; negative: thinner)", tuple(range(-2, 4)), -2, 3, 1,
+                        (-2, -1, 0, 1, 2, 3)),
 }
 """The four changes, by name."""
 

@@ -8,7 +8,7 @@ import weakref
 import numpy as np
 import pytest
 
-from nn_core.digits import embedding
+from nn_core.digits import embedding, tsne
 from nn_core.digits.probes import DeeperError, layer_outputs, probes
 from nn_core.mlp import MLPConfig
 from nn_core.networks import build_model
@@ -102,7 +102,7 @@ def test_a_one_unit_layer_gives_a_line_and_refuses_tsne(small_mlp, digits):
     assert "single unit" in line.note
     assert not line.coordinates[:, 1].any()
     with pytest.raises(DeeperError, match="at least two numbers"):
-        embedding.tsne_job(small_mlp, images, labels, "hidden_2")
+        tsne.tsne_job(small_mlp, images, labels, "hidden_2")
 
 
 def test_tsne_asked_twice_at_once_runs_once_and_both_get_it(digits):
@@ -116,7 +116,7 @@ def test_tsne_asked_twice_at_once_runs_once_and_both_get_it(digits):
         return reduced[:, :2].copy()
 
     jobs = []
-    askers = [threading.Thread(target=lambda: jobs.append(embedding.tsne_job(model, images, labels, "hidden_1",
+    askers = [threading.Thread(target=lambda: jobs.append(tsne.tsne_job(model, images, labels, "hidden_1",
                                                                               runner=slow_runner)))
               for _ in range(2)]
     for asker in askers:
@@ -127,7 +127,8 @@ def test_tsne_asked_twice_at_once_runs_once_and_both_get_it(digits):
     assert 0 <= jobs[0].progress() < 1 or jobs[0].done
     assert jobs[0].wait(10) and calls == [120]
     assert jobs[0].result.method == "t-SNE"
-    assert embedding.finished_tsne(model, images, labels, "hidden_1") is jobs[0].result
+    assert tsne.existing_tsne(model, images, labels, "hidden_1") is jobs[0]
+    assert tsne.existing_tsne(model, images, labels, "pixels") is None
     # A new digit lands among its nearest neighbours.
     features = layer_outputs(model, images[:1], "hidden_1", stop=True)[0]
     placed = jobs[0].result.place(features)
@@ -137,7 +138,7 @@ def test_tsne_asked_twice_at_once_runs_once_and_both_get_it(digits):
 def test_a_real_tsne_separates_two_clusters():
     rng = np.random.default_rng(0)
     points = np.concatenate([rng.normal(0, 1, (40, 10)), rng.normal(20, 1, (40, 10))]).astype(np.float32)
-    coordinates = embedding.run_tsne(points)
+    coordinates = tsne.run_tsne(points)
     first, second = coordinates[:40].mean(axis=0), coordinates[40:].mean(axis=0)
     spread = max(coordinates[:40].std(axis=0).max(), coordinates[40:].std(axis=0).max())
     assert np.linalg.norm(first - second) > 3 * spread
@@ -162,7 +163,7 @@ def test_caches_do_not_keep_a_model_alive(digits):
     images, labels = digits
     model = build_model(MLPConfig(hidden_units=(4,), activations=("relu",), seed=9))
     embedding.layer_map(model, images, labels, "hidden_1")
-    job = embedding.tsne_job(model, images, labels, "hidden_1", runner=lambda reduced: reduced[:, :2].copy())
+    job = tsne.tsne_job(model, images, labels, "hidden_1", runner=lambda reduced: reduced[:, :2].copy())
     assert job.wait(10)
     embedding.untrained_twin(model)
     alive = weakref.ref(model)

@@ -77,6 +77,7 @@ def test_no_damage_changes_nothing_and_each_level_is_one_change(images):
     assert CHANGES["shift"].damage(3.6) == Damage(shift=4)
     for change in CHANGES.values():
         assert 0 in change.levels and change.low <= min(change.levels) and max(change.levels) <= change.high
+        assert 0 in change.strip and change.low <= min(change.strip) and max(change.strip) <= change.high
 
 
 def test_the_curve_starts_at_the_models_own_accuracy():
