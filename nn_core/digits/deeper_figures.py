@@ -54,8 +54,8 @@ def layer_map_figure(coordinates: np.ndarray, labels: np.ndarray, predictions: n
         # Digits read right first: the legend shows the first point's symbol, and crosses land on top.
         chosen = chosen[np.argsort(predictions[chosen] != digit, kind="stable")]
         wrong = predictions[chosen] != digit
-        hover = [f"a {digit}, read as {predictions[i]}" + (f" ({confidence[i]:.0%} sure)" if confidence[i] == confidence[i]
-                                                            else "") + f"<br>test digit #{indices[i]}" for i in chosen]
+        sure = [f" ({confidence[i]:.0%} sure)" if np.isfinite(confidence[i]) else "" for i in chosen]
+        hover = [f"a {digit}, read as {predictions[i]}{how}<br>test digit #{indices[i]}" for i, how in zip(chosen, sure)]
         figure.add_trace(go.Scatter(
             x=coordinates[chosen, 0], y=coordinates[chosen, 1], mode="markers", name=str(digit),
             marker={"color": theme.CATEGORIES[digit], "size": np.where(wrong, 8, 5).tolist(), "opacity": 0.75,
@@ -74,7 +74,8 @@ def layer_map_figure(coordinates: np.ndarray, labels: np.ndarray, predictions: n
                         plot_bgcolor="white")
 
 
-def digit_tiles(images: np.ndarray, captions: Sequence[str], wrong: Sequence[bool] = (), columns: int = 10) -> go.Figure:
+def digit_tiles(images: np.ndarray, captions: Sequence[str], wrong: Sequence[bool] = (),
+                columns: int = 10) -> go.Figure:
     """Digits tiled in one picture, each with a short caption under it (red for a wrong answer).
 
     Args:

@@ -32,9 +32,9 @@ def hidden_state_map(state: PageState, shown: Shown, text: str | None) -> None:
              f"{source}, placed by a principal component analysis (the two directions along which the states "
              "differ most). States that lead to the same guess gather: the network has learned to tell those "
              "places in the text apart.")
-    colour_by = st.radio("Colour each point by", ["read", "guessed"], horizontal=True,
-                         key=state.key("widget", "state_map", "colour"),
-                         format_func={"read": "the character just read", "guessed": "the character it guesses next"}.get)
+    names = {"read": "the character just read", "guessed": "the character it guesses next"}
+    colour_by = st.radio("Colour each point by", list(names), horizontal=True, format_func=names.get,
+                         key=state.key("widget", "state_map", "colour"))
     state_map = cached_state_map(generator, windows)
     if state_map.note:
         st.info(state_map.note)

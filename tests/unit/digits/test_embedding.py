@@ -19,7 +19,8 @@ def structured(n, d, rank, seed=0):
     rng = np.random.default_rng(seed)
     scales = np.linspace(10, 1, rank)  # distinct singular values
     basis, _ = np.linalg.qr(rng.standard_normal((d, rank)))
-    return ((rng.standard_normal((n, rank)) * scales) @ basis.T + 0.01 * rng.standard_normal((n, d)) + 3.0).astype(np.float32)
+    points = (rng.standard_normal((n, rank)) * scales) @ basis.T + 0.01 * rng.standard_normal((n, d)) + 3.0
+    return points.astype(np.float32)
 
 
 def svd_reference(points, count):

@@ -84,7 +84,8 @@ def test_the_curve_starts_at_the_models_own_accuracy():
     import keras
 
     # A model that reads "is there ink left of the middle?" as 1, else 0.
-    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
     kernel = np.zeros((28, 28, 10), np.float32)
     kernel[:, :14, 1] = 5.0
     kernel[:, 14:, 0] = 5.0

@@ -61,3 +61,16 @@ def test_a_loaded_model_maps_the_pages_text_and_a_run_its_own_windows():
     windows = np.arange(40, dtype=np.int32).reshape(10, 4)
     trained = SimpleNamespace(job=SimpleNamespace(data=SimpleNamespace(x_train=windows[:8], x_val=windows[8:])))
     np.testing.assert_array_equal(run_windows(trained, "ignored"), windows)
+
+
+def test_state_map_figure_colours_the_commonest_characters():
+    from nn_core.rnn.state_figures import state_map_figure
+
+    model, vocabulary = generator(3)
+    result = state_map(model, text_windows(vocabulary, TEXT, 4))
+    figure = state_map_figure(result, vocabulary, "read")
+    names = [trace.name for trace in figure.data]
+    assert names[0] == "“␣”" and names[-1] == "other" and len(names) == 10  # the space is the commonest
+    assert sum(len(trace.x) for trace in figure.data) == len(result.coordinates)
+    with pytest.raises(ValueError):
+        state_map_figure(result, vocabulary, "colour")

@@ -26,9 +26,9 @@ MAP_CHARTS = ("map_before", "map_after")
 
 
 def chosen_layer(state: PageState, layers: list[Probe]) -> Probe:
-    """The layer chosen for the map (the first hidden layer before any choice)."""
+    """The layer chosen for the map; at first the hidden layer nearest the output (training shows best there)."""
     name = state.get("deeper", "map_layer")
-    default = layers[1] if len(layers) > 1 else layers[0]
+    default = layers[-1]
     return next((layer for layer in layers if layer.name == name), default)
 
 

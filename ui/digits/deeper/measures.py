@@ -143,8 +143,8 @@ def ablation_section(state: PageState, model: Any, digits: TestDigits, layers: l
     whole = digits.evaluation
     after = ablation.cached_ablation(model, digits.images, digits.labels, layer.name, off) if off else whole
     left, right = st.columns(2)
-    left.metric("Test accuracy", f"{after.accuracy:.1%}", delta=f"{(after.accuracy - whole.accuracy) * 100:+.1f} points",
-                delta_color="normal" if off else "off")
+    left.metric("Test accuracy", f"{after.accuracy:.1%}",
+                delta=f"{(after.accuracy - whole.accuracy) * 100:+.1f} points" if off else None)
     right.metric(f"{noun.capitalize()}s on", f"{layer.units - len(off)} of {layer.units}")
     if len(off) == layer.units:
         st.caption(f"Every {noun} of this layer is off: the layers after it see nothing but their own biases, so "
