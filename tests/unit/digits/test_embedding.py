@@ -161,13 +161,18 @@ def test_untrained_twin_is_the_runs_starting_network_or_a_fresh_copy():
 
 
 def test_caches_do_not_keep_a_model_alive(digits):
+    """Every per-model cache of the deeper views holds arrays only: the model is freed once nobody uses it."""
+    from nn_core.digits import ablation, robustness
+
     images, labels = digits
     model = build_model(MLPConfig(hidden_units=(4,), activations=("relu",), seed=9))
     embedding.layer_map(model, images, labels, "hidden_1")
     job = tsne.tsne_job(model, images, labels, "hidden_1", runner=lambda reduced: reduced[:, :2].copy())
     assert job.wait(10)
     embedding.untrained_twin(model)
+    robustness.cached_curve(model, images, labels, "thickness")
+    ablation.cached_ablation(model, images, labels, "hidden_1", [0, 2])
     alive = weakref.ref(model)
-    del model
+    del model, job
     gc.collect()
     assert alive() is None

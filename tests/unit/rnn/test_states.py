@@ -74,3 +74,15 @@ def test_state_map_figure_colours_the_commonest_characters():
     assert sum(len(trace.x) for trace in figure.data) == len(result.coordinates)
     with pytest.raises(ValueError):
         state_map_figure(result, vocabulary, "colour")
+
+
+def test_the_state_map_cache_does_not_keep_a_model_alive():
+    import gc
+    import weakref
+
+    model, vocabulary = generator(2, seed=4)
+    cached_state_map(model, text_windows(vocabulary, TEXT, 4))
+    alive = weakref.ref(model.model)
+    del model
+    gc.collect()
+    assert alive() is None
