@@ -6,6 +6,7 @@ from nn_core.cnn.feature_maps import NotAPlaygroundCNN
 from ui.canvas import drawing_panel
 from ui.cnn.lab import choose_kernel, choose_picture, show_stages, stage_settings
 from ui.cnn.network import network_settings, show_architecture, show_feature_maps, show_kernels
+from ui.digits.deeper import drawn_digit, look_deeper
 from ui.digits.inspection import test_set_analysis
 from ui.digits.training import digit_trainer
 from ui.page import digits, lesson_header
@@ -60,6 +61,7 @@ if shown.payload is not None:
                 "feature maps cannot be shown; it still classifies drawings.")
     st.header("Looking inside")
     test_set_analysis(state, model, data)
+    look_deeper(state, shown, data)
     st.header("Draw a digit")
 
     def feature_maps(image) -> None:
@@ -67,6 +69,7 @@ if shown.payload is not None:
             show_feature_maps(state, model, image)
         except NotAPlaygroundCNN as error:
             st.info(f"No feature maps for this model: {error}.")
+        drawn_digit(state, shown, image, data)
 
     drawing_panel(state, model, shown.drawing_run, feature_maps)
 

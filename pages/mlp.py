@@ -5,6 +5,7 @@ import streamlit as st
 from nn_core.mlp.job import mlp_job
 from ui import mlp
 from ui.canvas import drawing_panel
+from ui.digits.deeper import drawn_digit, look_deeper
 from ui.digits.inspection import hidden_layers, test_set_analysis
 from ui.digits.training import digit_trainer
 from ui.page import digits, lesson_header
@@ -37,7 +38,13 @@ mlp.run_notes(shown.snapshot)
 if shown.payload is not None:
     st.header("Looking inside")
     test_set_analysis(state, shown.payload, data)
+    look_deeper(state, shown, data)
     st.header("Draw a digit")
-    drawing_panel(state, shown.payload, shown.drawing_run, lambda image: hidden_layers(state, shown.payload, image))
+
+    def more(image) -> None:
+        hidden_layers(state, shown.payload, image)
+        drawn_digit(state, shown, image, data)
+
+    drawing_panel(state, shown.payload, shown.drawing_run, more)
 
 run_history_section(state)

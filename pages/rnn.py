@@ -7,6 +7,7 @@ from ui import rnn
 from ui.page import lesson_header
 from ui.rnn.generation import generation_section, sample_history, training_summary
 from ui.rnn.lesson import introduction, unfolding
+from ui.rnn.states import hidden_state_map
 from ui.rnn.text import choose_text
 from ui.runs import run_history_section
 from ui.state import PageState
@@ -46,5 +47,6 @@ if shown.payload is not None:
             st.info(f"The settings changed since this network was trained ({changed}); generation uses the "
                     "trained network. Press **Train** to train one with the new settings.")
     generation_section(state, shown.payload, "upload" if shown.uploaded else shown.live.id)
+    hidden_state_map(state, shown, text)
 
 run_history_section(state)

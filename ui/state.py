@@ -53,6 +53,7 @@ KEYS: dict[str, str] = {
     "chart": "a chart, by name",
     "points": "the student's own points (uploaded or clicked) and the file they last came from",
     "widget": "any other widget of the page's sections, by name",
+    "deeper": "a look-deeper view's choice (damage, threshold, units off, layer), kept while its tab is closed",
     "runs_selected": "the runs chosen for comparison",
     "runs_known": "the runs the comparison has seen (a new run joins the chosen ones)",
     "runs_metric": "the curve chosen for comparison",

@@ -97,7 +97,7 @@ class Shown:
 
     live: LiveRun | None  # the run on the page
     snapshot: Snapshot | None  # how it went
-    payload: Any  # what to draw with: the newer of the run's model and an uploaded one (or None)
+    payload: Any  # what to draw with: the newer of the run's model (once its run ended) and an uploaded one, or None
     uploaded: bool  # the payload is an uploaded model
     mine: bool  # the run belongs to this browser
 
@@ -138,7 +138,9 @@ def train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> S
     mine = live is None or live.record.owner == owner
     class_tools(state, config, live, state.membership, mine)
     uploaded = uploaded_if_newer(state, live)
-    payload = uploaded if uploaded is not None else (registry.payload(live) if live is not None else None)
+    # A run's model is shown once the run has ended: while it trains, every look at it (and every
+    # cache keyed by it, such as the test-set evaluation) would describe a model that is still changing.
+    payload = uploaded if uploaded is not None else (registry.payload(live) if live is not None and live.done else None)
     if live is not None and uploaded is None and live.load_error:
         st.warning(f"{live.load_error.capitalize()}. Its curves and settings are shown; train again for a model to "
                    "draw on.")

@@ -31,6 +31,8 @@ RUN_COLOURS = (PRIMARY, ACCENT, "#2ca02c", ALERT, "#9467bd", "#8c564b", "#e377c2
 """One colour per run when runs are compared."""
 CLASS_COLOURS = (PRIMARY, ALERT, "#2ca02c", "#9467bd", ACCENT)
 """One colour per class of points on the plane: class 0 blue and class 1 red as a gate's, then green, purple, orange."""
+CATEGORIES = (PRIMARY, ACCENT, "#2ca02c", ALERT, "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+"""One colour per digit (or character) on the maps of a layer, digit 0 first."""
 
 GREY = "gray"
 """Pixels: black 0 to white 1."""
