@@ -35,7 +35,7 @@ KEYS: dict[str, str] = {
     "train_error": "why the last press of Train started nothing",
     # Saving and sharing
     "upload": "the model uploader",
-    "uploaded": "the model loaded from an upload: {model, time, signature}",
+    "uploaded": "the model loaded from an upload: {payload, time, signature, fresh, epochs}",
     "download": "a download button, by what it downloads",
     "delete": "the run-deleting buttons, by which",
     # A teacher's class

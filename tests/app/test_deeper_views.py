@@ -201,7 +201,8 @@ def test_an_uploaded_model_gets_the_views():
 
     model = model_from_bytes(model_to_bytes(build_model(MLPConfig(hidden_units=(1,), activations=("relu",)))))
     app = open_page("pages/mlp.py")
-    app.session_state[key("mlp", "uploaded")] = {"payload": model, "time": time.time(), "signature": ("x", 1, "y")}
+    app.session_state[key("mlp", "uploaded")] = {"payload": model, "time": time.time(), "signature": ("x", 1, "y"),
+                                                 "fresh": True, "epochs": 0}
     app.run()
     assert_fine(app)
     assert "Look deeper" in texts(app)
