@@ -10,7 +10,10 @@ page says (alerts, progress bars, markdown), tracebacks, the query string the ap
 back, and when each run finishes. As the frontend does, it reruns a fragment whenever the
 server asks (``auto_rerun``, from ``st.fragment(run_every=...)``: the live training
 console), so a training is drawn and kept alive exactly as in a browser. Pressing a
-button or moving a slider is one more ``rerun_script`` carrying that widget's state.
+button or moving a slider is one more ``rerun_script`` carrying that widget's state. It
+keeps the large elements it was sent and tells the server which it has
+(``cached_message_hashes``), as the frontend's message cache does, so the server sends a
+short reference instead of an unchanged chart, exactly as it would to a browser.
 
 ``train`` (open a page, press Train, read the progress until "Test accuracy:") and
 ``move_slider`` (an idle student moving a sidebar slider every few seconds, timing each
@@ -67,6 +70,9 @@ class Tab:
         self._values: dict[str, WidgetState] = {}  # widget states this tab set: every rerun sends them, as a browser
         self._page_hash = ""
         self._timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id -> (interval, task)
+        self._cache: dict[str, tuple[int, ForwardMsg]] = {}  # hash -> (page run last used, message)
+        self._cache_age = 2  # whole-page runs an unused message is kept (the server says, in new_session)
+        self._runs_ended = 0
         self._changed = asyncio.Condition()
         self._socket: Any = None
         self._reader: asyncio.Task | None = None
@@ -150,6 +156,7 @@ class Tab:
         if fragment_id:
             state.fragment_id, state.is_auto_rerun = fragment_id, True
         state.widget_states.widgets.extend([*self._values.values(), *triggers])
+        state.cached_message_hashes.extend(self._cache)
         context = state.context_info
         context.timezone, context.timezone_offset, context.locale = "UTC", 0, "en-US"
         context.url, context.color_scheme = f"{self.base_url}/{self.page}?{self.query}", "light"
@@ -162,7 +169,9 @@ class Tab:
             async for data in self._socket:
                 message = ForwardMsg()
                 message.ParseFromString(data)
-                self._take(message)
+                message = self._cached(message)
+                if message is not None:
+                    self._take(message)
                 async with self._changed:
                     self._changed.notify_all()
             reason = "closed by the server"
@@ -175,9 +184,25 @@ class Tab:
         async with self._changed:
             self._changed.notify_all()
 
+    def _cached(self, message: ForwardMsg) -> ForwardMsg | None:
+        """The message itself, kept if cacheable; or, for a reference, the message it names."""
+        if message.WhichOneof("type") == "ref_hash":
+            kept = self._cache.get(message.ref_hash)
+            if kept is None:
+                self.tracebacks.append(f"the server referred to a message this tab does not have ({message.ref_hash})")
+                return None
+            original = ForwardMsg()
+            original.CopyFrom(kept[1])
+            original.metadata.CopyFrom(message.metadata)
+            message = original
+        if message.metadata.cacheable and message.hash:
+            self._cache[message.hash] = (self._runs_ended, message)
+        return message
+
     def _take(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
         if kind == "new_session":
+            self._cache_age = message.new_session.config.max_cached_message_age or self._cache_age
             if not message.metadata.run.fragment_ids:  # a whole-page run: the frontend drops the last run's timers
                 self._stop_timers()
         elif kind == "navigation" and message.navigation.page_script_hash:
@@ -190,14 +215,16 @@ class Tab:
             for fragment_id in message.stop_auto_rerun.fragment_ids:
                 self._stop_timers(fragment_id)
         elif kind == "script_finished":
+            if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                self._runs_ended += 1  # the cache forgets what the last few whole-page runs did not use
+                self._cache = {key: kept for key, kept in self._cache.items()
+                               if self._runs_ended - kept[0] <= self._cache_age}
             if message.script_finished in FULL_RUN_ENDS:
                 self.full_runs += 1
             elif message.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
                 self.fragment_runs += 1
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             self._element(message.delta.new_element)
-        elif kind is None and message.ref_hash:
-            self.tracebacks.append("the server sent a cached-message reference this tab never asked for")
 
     def _element(self, element: Any) -> None:
         kind = element.WhichOneof("type")
