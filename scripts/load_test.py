@@ -254,6 +254,7 @@ async def protocol_class(server: AppServer, args: argparse.Namespace, failures: 
         measured["loaded"] = await mover
         watcher.cancel()
         measured["memory_peak"], measured["memory_after"] = max(peak), server.memory_megabytes()
+        measured["redraws"] = sum(tab.fragment_runs for _, tab in ready)  # the live console's, all students
         progress("every training ended")
         return measured
     except TabError as error:
@@ -283,7 +284,7 @@ def protocol_figures(args: argparse.Namespace, measured: dict, failures: list[st
         "alone_seconds": rounded(one), "alone_first_seconds": rounded(alone[0].seconds or float("nan")),
         "together_seconds": rounded(together, 1), "together_over_alone": rounded(together / one, 1),
         "pressed_within_seconds": rounded(max(pressed) - min(pressed), 3) if pressed else None,
-        "queued": sum(training.waited for training in trainings),
+        "queued": sum(training.waited for training in trainings), "console_redraws": measured["redraws"],
         "each_median_seconds": rounded(statistics.median(each) if each else None, 1),
         "each_max_seconds": rounded(max(each, default=None), 1),
         "idle_moves": len(loaded), "idle_median_seconds": rounded(statistics.median(loaded) if loaded else None, 3),
@@ -309,7 +310,8 @@ def protocol_report(args: argparse.Namespace, figures: dict, failures: list[str]
     print(f"{args.students} together: {figures['together_seconds']} s from the first press to the last test accuracy "
           f"({figures['together_over_alone']}x one alone); all pressed Train within "
           f"{figures['pressed_within_seconds']} s, {figures['queued']} waited in the queue; from each one's press to "
-          f"its test accuracy: median {figures['each_median_seconds']} s, longest {figures['each_max_seconds']} s")
+          f"its test accuracy: median {figures['each_median_seconds']} s, longest {figures['each_max_seconds']} s; "
+          f"their live consoles were redrawn {figures['console_redraws']} times")
     print(f"idle student moving {args.slider!r} every {args.idle_every:g} s while they trained: rerun finished in a "
           f"median {figures['idle_median_seconds']} s, 95th percentile {figures['idle_p95_seconds']} s, longest "
           f"{figures['idle_max_seconds']} s, over {figures['idle_moves']} moves (on the quiet server before: median "

@@ -84,7 +84,7 @@ class Tab:
             self.base_url.replace("http", "ws", 1) + "/_stcore/stream",
             subprotocols=["streamlit", xsrf],
             additional_headers={"Cookie": f"{XSRF_COOKIE}={xsrf}; {IDENTITY_COOKIE}={self.identity}"},
-            origin=self.base_url, proxy=None, max_size=None,
+            origin=self.base_url, proxy=None, max_size=None, open_timeout=timeout,
             ping_interval=None,  # a browser sends no pings (it answers the server's, as this client does)
         ), timeout)
         self._reader = asyncio.create_task(self._read())
