@@ -309,9 +309,9 @@ def protocol_report(args: argparse.Namespace, figures: dict, failures: list[str]
           f"first training: {figures['alone_first_seconds']} s)")
     print(f"{args.students} together: {figures['together_seconds']} s from the first press to the last test accuracy "
           f"({figures['together_over_alone']}x one alone); all pressed Train within "
-          f"{figures['pressed_within_seconds']} s, {figures['queued']} waited in the queue; from each one's press to "
-          f"its test accuracy: median {figures['each_median_seconds']} s, longest {figures['each_max_seconds']} s; "
-          f"their live consoles were redrawn {figures['console_redraws']} times")
+          f"{figures['pressed_within_seconds']} s, {figures['queued']} were told to wait for a free slot; from each "
+          f"one's press to its test accuracy: median {figures['each_median_seconds']} s, longest "
+          f"{figures['each_max_seconds']} s; their live consoles were redrawn {figures['console_redraws']} times")
     print(f"idle student moving {args.slider!r} every {args.idle_every:g} s while they trained: rerun finished in a "
           f"median {figures['idle_median_seconds']} s, 95th percentile {figures['idle_p95_seconds']} s, longest "
           f"{figures['idle_max_seconds']} s, over {figures['idle_moves']} moves (on the quiet server before: median "
