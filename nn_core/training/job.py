@@ -27,8 +27,8 @@ import numpy as np
 from nn_core import limits
 from nn_core.training.loop import Diverged, fit
 from nn_core.training.slots import SERVER_SLOTS, TrainingSlots
-from nn_core.training.status import Callback, Snapshot, Status, Stopwatch, TrainingData
-from nn_core.training.steering import Steering
+from nn_core.training.status import Snapshot, Status, Stopwatch, TrainingData
+from nn_core.training.steering import Steering, learning_rate_of
 
 if TYPE_CHECKING:
     import keras
@@ -36,7 +36,28 @@ if TYPE_CHECKING:
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 BATCH_RECORD_SECONDS = 0.1  # how often running metrics within an epoch are kept
 PAUSE_POLL_SECONDS = 0.25  # a paused job looks this often whether its page is still there
-__all__ = ["METRICS", "Callback", "Snapshot", "Status", "TrainingData", "TrainingJob"]
+
+
+class Callback:
+    """Something a lesson hooks into a ``TrainingJob``; every hook receives the job.
+
+    Hooks run on the job's thread. ``on_epoch_end`` may return a dict, which is kept in
+    the snapshot's ``extras`` (the text lesson keeps a sample of writing there); a probe
+    keeps what it measures under a name of its own with ``job.keep``.
+    """
+
+    def on_start(self, job: TrainingJob) -> None:
+        """The model is built and training is about to begin."""
+
+    def on_batch_end(self, job: TrainingJob, batch: int, logs: dict[str, float]) -> None:
+        """After each batch (``batch`` counts from 0 within the epoch); keep it quick."""
+
+    def on_epoch_end(self, job: TrainingJob, epoch: int, logs: dict[str, float]) -> dict[str, Any] | None:
+        """After each complete epoch (``epoch`` counts from 0, continued epochs included)."""
+        return None
+
+    def on_end(self, job: TrainingJob) -> None:
+        """Training is over: the status, message and results are final."""
 
 
 class TrainingJob:
@@ -322,7 +343,7 @@ class TrainingJob:
             if self.model is None:
                 self.model = self._build()
             self._good_weights = self.model.get_weights()
-            self._learning_rate = _learning_rate_of(self.model)
+            self._learning_rate = learning_rate_of(self.model)
             self._apply_learning_rate()  # one asked for while it waited
             for callback in self.callbacks:
                 callback.on_start(self)
@@ -372,11 +393,3 @@ class TrainingJob:
             except Exception as error:  # a listener must not leave the job half-done
                 with self._lock:
                     self._message = f"{self._message} ({type(callback).__name__} failed: {error})".strip()
-
-
-def _learning_rate_of(model: Any) -> float | None:
-    """The learning rate of a compiled model's optimizer, or None when it has no single one (a schedule)."""
-    try:
-        return float(np.asarray(model.optimizer.learning_rate))
-    except (AttributeError, TypeError, ValueError):
-        return None

@@ -1,5 +1,5 @@
 """What a training job shares with its callers: its ``Status``, its arrays, the ``Snapshot`` a
-page draws, the ``Callback`` hooks lessons give it, and the ``Stopwatch`` of its training time.
+page draws, and the ``Stopwatch`` of its training time.
 
 A ``Snapshot`` is a copy, taken under the job's lock, of everything a page shows about a
 training: where it is (status, epoch, batch), how it went (per-epoch history, running
@@ -13,12 +13,9 @@ import enum
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from nn_core.training.job import TrainingJob
 
 
 class Status(enum.StrEnum):
@@ -99,28 +96,6 @@ class Snapshot:
             text += (f", and {self.partial_batches} of {self.steps_per_epoch} batches of epoch "
                      f"{self.first_epoch + self.epoch + 1}, which is not counted as an epoch")
         return text
-
-
-class Callback:
-    """Something a lesson hooks into a ``TrainingJob``; every hook receives the job.
-
-    Hooks run on the job's thread. ``on_epoch_end`` may return a dict, which is kept in
-    the snapshot's ``extras`` (the text lesson keeps a sample of writing there); a probe
-    keeps what it measures under a name of its own with ``job.keep``.
-    """
-
-    def on_start(self, job: TrainingJob) -> None:
-        """The model is built and training is about to begin."""
-
-    def on_batch_end(self, job: TrainingJob, batch: int, logs: dict[str, float]) -> None:
-        """After each batch (``batch`` counts from 0 within the epoch); keep it quick."""
-
-    def on_epoch_end(self, job: TrainingJob, epoch: int, logs: dict[str, float]) -> dict[str, Any] | None:
-        """After each complete epoch (``epoch`` counts from 0, continued epochs included)."""
-        return None
-
-    def on_end(self, job: TrainingJob) -> None:
-        """Training is over: the status, message and results are final."""
 
 
 class Stopwatch:

@@ -20,6 +20,9 @@ import dataclasses
 import math
 import threading
 from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 
 from nn_core.config import TrainingConfig
 from nn_core.errors import SettingsError
@@ -54,6 +57,14 @@ def learning_rate_value(raw: object) -> float:
     if not LOWEST_RATE <= value <= HIGHEST_RATE:
         raise SettingsError(f"the learning rate must be between {LOWEST_RATE:g} and {HIGHEST_RATE:g}")
     return value
+
+
+def learning_rate_of(model: Any) -> float | None:
+    """The learning rate of a compiled model's optimizer, or None when it has no single one (a schedule)."""
+    try:
+        return float(np.asarray(model.optimizer.learning_rate))
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def steering_comment(changes: Sequence[tuple[float, str]]) -> str:
