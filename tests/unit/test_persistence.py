@@ -95,3 +95,9 @@ def test_text_model_without_vocabulary_or_a_digit_model_is_refused():
     with pytest.raises(ValueError, match="no vocabulary"):
         load_text_model(model_to_bytes(build_model(PerceptronConfig())))
     assert read_notes(b"garbage") == {}
+
+
+def test_history_csv_has_the_learning_rate_in_force_at_each_epoch():
+    text = history_to_csv({"loss": [1.0, 0.5], "learning_rate": [0.001, 0.01]}, first_epoch=2)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows == [["epoch", "loss", "learning_rate"], ["3", "1.0", "0.001"], ["4", "0.5", "0.01"]]
