@@ -34,10 +34,10 @@ shown = train_block(state, config, digit_trainer(
     "Press **Train** to train the network in the sidebar (about ten seconds with the defaults).", mlp_job))
 mlp.run_notes(shown.snapshot)
 
-if shown.payload is not None:
+if shown.settled:
     st.header("Looking inside")
     test_set_analysis(state, shown.payload, data)
-    st.header("Draw a digit")
-    drawing_panel(state, shown.payload, shown.drawing_run, lambda image: hidden_layers(state, shown.payload, image))
+st.header("Draw a digit")
+drawing_panel(state, shown.payload, shown.drawing_run, lambda image: hidden_layers(state, shown.payload, image))
 
 run_history_section(state)
