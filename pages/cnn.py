@@ -52,14 +52,15 @@ shown = train_block(state, config, digit_trainer(
     "Press **Train** to train the network with the settings in the sidebar (about 15-30 seconds with the "
     "defaults; the **Fast demo** preset takes a few).", picture=live_feature_maps(state)))
 model = shown.payload
-if shown.settled:
-    try:
-        show_kernels(state, model)
-    except NotAPlaygroundCNN:  # an uploaded model whose layers are not named as this page names them
-        st.info("This model's layers are not named conv_1, activation_1, pool_1..., so its kernels and "
-                "feature maps cannot be shown; it still classifies drawings.")
-    st.header("Looking inside")
-    test_set_analysis(state, model, data)
+with st.container():  # one element however much a run shows, so the canvas below keeps its drawing
+    if shown.settled:
+        try:
+            show_kernels(state, model)
+        except NotAPlaygroundCNN:  # an uploaded model whose layers are not named as this page names them
+            st.info("This model's layers are not named conv_1, activation_1, pool_1..., so its kernels and "
+                    "feature maps cannot be shown; it still classifies drawings.")
+        st.header("Looking inside")
+        test_set_analysis(state, model, data)
 st.header("Draw a digit")
 
 

@@ -176,6 +176,8 @@ def progress(snapshot: Snapshot) -> None:
         if snapshot.partial_batches:
             text += (f", and {snapshot.partial_batches:,}/{snapshot.steps_per_epoch:,} batches of epoch "
                      f"{done_epochs + 1} (not counted)")
+    elif snapshot.epoch >= snapshot.total_epochs:  # every epoch done, the model being tested
+        text = f"Epoch {done_epochs}/{snapshot.first_epoch + snapshot.total_epochs} complete · testing the model"
     else:
         text = (f"Epoch {done_epochs + 1}/{snapshot.first_epoch + snapshot.total_epochs}"
                 f" · batch {snapshot.batch}/{snapshot.steps_per_epoch}")

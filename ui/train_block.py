@@ -122,7 +122,17 @@ class Shown:
 
 
 def train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> Shown:
-    """The code, continue-training choice, Train, the live console, and saving; returns what to show."""
+    """The code, continue-training choice, Train, the live console, and saving; returns what to show.
+
+    All of it is one container on the page, however many of its parts a run shows: what the page
+    draws after it (the drawing canvas) keeps its place, so the browser does not rebuild it (and
+    wipe the digit on it) when a training starts or ends.
+    """
+    with st.container():
+        return _train_block(state, config, trainer)
+
+
+def _train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> Shown:
     registry = run_registry()
     owner = browser_identity()
     live = current_run(state, registry, owner)
