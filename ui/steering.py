@@ -1,7 +1,8 @@
 """Steering a training from the live console: Pause, Resume, Step one batch, One more epoch, Stop, a learning rate.
 
-The buttons only ask the run's job (``job.steering``, ``job.extend``, ``job.stop``); its
-thread obeys between two batches. Every button keeps its place and is disabled when it
+The buttons only ask the run's job (``job.steering``, ``job.extend``, ``job.stop``), from
+widget callbacks that run before the console redraws; the job's thread obeys between two
+batches. Every button keeps its place and is disabled when it
 does not apply, so a double click lands on a disabled button instead of undoing the
 first; every request is idempotent, and a press that arrives after the run has ended (a
 second tab, a slow click) changes nothing. What a press did is said in a line that stays
@@ -39,67 +40,57 @@ def steering_controls(state: PageState, live: LiveRun, snapshot: Snapshot,
             except PlaygroundError as error:
                 st.error(f"Cannot train further: {error}.")
         return
-    job = live.job
-    paused = snapshot.status == Status.PAUSED or job.steering.paused
+    paused = live.job.steering.paused  # what was asked: the job reaches its next batch boundary a moment later
     columns = st.columns([1, 1, 1.4, 1.4, 1.4])
-    pressed = {
-        "pause": columns[0].button("Pause", key=state.key("steer", "pause"), disabled=paused, icon=":material/pause:",
-                                   help="Hold the training after the batch it is on; nothing is lost."),
-        "resume": columns[1].button("Resume", key=state.key("steer", "resume"), disabled=not paused,
-                                    icon=":material/play_arrow:", help="Go on training from where it paused."),
-        "step": columns[2].button("Step one batch", key=state.key("steer", "step"), disabled=not paused,
-                                  icon=":material/skip_next:", help="One weight update, then hold again."),
-        "more": columns[3].button("One more epoch", key=state.key("steer", "more"), icon=":material/add:",
-                                  help="Plan one more epoch than the training has now."),
-        "stop": columns[4].button("Stop training", key=state.key("stop"), icon=":material/stop:",
-                                  help="End the training now; the model keeps what it has learned."),
-    }
-    typed = _rate_form(state, snapshot)
-    if any(pressed.values()) or typed is not None:
-        _obey(state, live, pressed, typed)
-        st.rerun(scope="fragment")  # the buttons follow at once, not at the next redraw
+    # Presses are handled in callbacks, before the console redraws: the buttons it draws then
+    # already show the new state (a fragment's own rerun cannot be asked for in every run).
+    for column, (name, label, icon, disabled, help_text) in zip(columns, (
+            ("pause", "Pause", ":material/pause:", paused, "Hold the training after the batch it is on; nothing "
+                                                           "is lost."),
+            ("resume", "Resume", ":material/play_arrow:", not paused, "Go on training from where it paused."),
+            ("step", "Step one batch", ":material/skip_next:", not paused, "One weight update, then hold again."),
+            ("more", "One more epoch", ":material/add:", False, "Plan one more epoch than the training has now."),
+            ("stop", "Stop training", ":material/stop:", False, "End the training now; the model keeps what it "
+                                                                "has learned."))):
+        column.button(label, key=state.key("stop") if name == "stop" else state.key("steer", name), icon=icon,
+                      disabled=disabled, help=help_text, on_click=_obey, args=(state, live, name))
+    _rate_form(state, live, snapshot)
     _note(state, live)
 
 
-def _rate_form(state: PageState, snapshot: Snapshot) -> str | None:
-    """A field for a new learning rate; what was typed when it is sent, else None."""
+def _rate_form(state: PageState, live: LiveRun, snapshot: Snapshot) -> None:
+    """A field for a new learning rate, sent to the training from its next batch."""
     with st.form(state.key("steer", "rate_form"), border=False):
         left, right = st.columns([2, 1], vertical_alignment="bottom")
-        typed = left.text_input("New learning rate, from the next batch", key=state.key("steer", "rate"),
-                                placeholder="e.g. 0.01 or 1e-4",
-                                help="Only the learning rate can change while a model trains: dropout and "
-                                     "momentum are built into Keras' compiled training step, so they stay as "
-                                     "the run began. The change is marked on the curves and kept in the history.")
-        sent = right.form_submit_button("Set learning rate")
+        left.text_input("New learning rate, from the next batch", key=state.key("steer", "rate"),
+                        placeholder="e.g. 0.01 or 1e-4",
+                        help="Only the learning rate can change while a model trains: dropout and "
+                             "momentum are built into Keras' compiled training step, so they stay as "
+                             "the run began. The change is marked on the curves and kept in the history.")
+        right.form_submit_button("Set learning rate", on_click=_obey, args=(state, live, "rate"))
     if snapshot.learning_rate is not None:
         st.caption(f"Learning rate now: {snapshot.learning_rate:g}")
-    return typed if sent else None
 
 
-def _obey(state: PageState, live: LiveRun, pressed: dict[str, bool], typed: str | None) -> None:
-    """Pass the presses on to the job, and keep a sentence saying what they did."""
+def _obey(state: PageState, live: LiveRun, press: str) -> None:
+    """Pass a press on to the job, and keep a sentence saying what it did (a widget callback)."""
     job = live.job
-    note = ("info", "")
-    if job.status.done:  # it ended between the redraw and the press (or in another tab)
+    if job is None or job.status.done:  # it ended between the redraw and the press (or in another tab)
         state.set("steer_note", (live.id, "info", "This training has ended: there is nothing left to change."))
         return
+    note = ("info", "")
     try:
-        if pressed["stop"]:
+        if press == "stop":
             job.stop()
             note = ("info", "Stopping after this batch; the model keeps what it has learned.")
-        elif pressed["pause"]:
-            job.steering.pause()
-        elif pressed["resume"]:
-            job.steering.resume()
-        elif pressed["step"]:
-            job.steering.step()
-        elif pressed["more"]:
-            added = job.extend(1)
-            note = ("success", f"One more epoch: {job.epochs} planned.") if added else (
+        elif press == "more":
+            note = ("success", f"One more epoch: {job.epochs + 1} planned.") if job.extend(1) else (
                 "info", "Too late for another epoch: this training is ending. Press One more epoch once it has.")
-        if typed is not None:
-            rate = job.steering.set_learning_rate(typed)
+        elif press == "rate":
+            rate = job.steering.set_learning_rate(state.get("steer", "rate", default=""))
             note = ("success", f"The learning rate becomes {rate:g} from the next batch.")
+        else:
+            getattr(job.steering, press)()  # pause, resume or step
     except PlaygroundError as error:
         note = ("error", f"{str(error)[:1].upper()}{str(error)[1:]}.")
     state.set("steer_note", (live.id, *note))
