@@ -60,9 +60,13 @@ def learning_rate_value(raw: object) -> float:
 
 
 def learning_rate_of(model: Any) -> float | None:
-    """The learning rate of a compiled model's optimizer, or None when it has no single one (a schedule)."""
+    """The learning rate of a compiled model's optimizer, or None when it has no single one (a schedule).
+
+    Keras keeps it as a float32, so 0.001 reads back as 0.0010000000474974513; it is rounded to
+    the seven digits a float32 holds, which gives back the number that was set.
+    """
     try:
-        return float(np.asarray(model.optimizer.learning_rate))
+        return float(f"{float(np.asarray(model.optimizer.learning_rate)):.7g}")
     except (AttributeError, TypeError, ValueError):
         return None
 
