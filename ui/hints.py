@@ -32,6 +32,8 @@ def hints_panel(state: PageState, config: TrainingConfig, snapshot: Snapshot, li
         live: the run (its own settings are what the rules judge).
         classes: how many answers its network chooses among, for the "at chance" rule.
     """
+    if not isinstance(live.record.config, TrainingConfig):
+        return  # a run whose settings this server cannot rebuild: nothing to judge them by
     found = hints(snapshot, live.record.config, classes)
     if not found:
         return
