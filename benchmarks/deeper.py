@@ -31,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PLAYGROUND_DATA", "bundled")
 
 import nn_core  # noqa: E402,F401  (thread settings before TensorFlow)
-import numpy as np  # noqa: E402
 
 from benchmarks.timing import median_seconds  # noqa: E402
 from nn_core.cnn import CNNConfig  # noqa: E402

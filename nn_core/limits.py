@@ -17,6 +17,8 @@ Trainings:
 - ``PLAYGROUND_ORPHAN_SECONDS``: a training that no page has shown for this long is
   stopped, keeping what it learned (default 120: a reload or a dropped connection
   comes back well within it).
+- ``PLAYGROUND_PAUSED_SLOT_SECONDS``: a paused training gives its slot to the next one
+  waiting after this long, and queues for one again when it resumes (default 30).
 
 Saved runs (``nn_core.store``):
 
@@ -66,6 +68,11 @@ def max_training_seconds() -> float:
 def orphan_seconds() -> float:
     """Seconds a training may go on with no page showing it."""
     return float(_positive("PLAYGROUND_ORPHAN_SECONDS", 120, float))
+
+
+def paused_slot_seconds() -> float:
+    """Seconds a paused training keeps its slot before giving it to a training that waits."""
+    return float(_positive("PLAYGROUND_PAUSED_SLOT_SECONDS", 30, float))
 
 
 def idle_model_seconds() -> float:

@@ -157,6 +157,9 @@ def check_archive(data: bytes) -> None:
 def history_to_csv(history: Mapping[str, Sequence[float]], first_epoch: int = 0) -> str:
     """Per-epoch metrics as CSV text: a header row, then one row per complete epoch.
 
+    A training's history keeps the learning rate in force at the end of each epoch
+    ("learning_rate"), so a rate changed by hand while it trained shows in its own column.
+
     Args:
         history: metric name -> one value per complete epoch.
         first_epoch: epochs the model had before (a continued run's rows go on from there).

@@ -62,7 +62,7 @@ class Run:
         config: the settings it was trained with.
         created: when Train was pressed (seconds since the epoch).
         status: how it ended, or where it is (a ``Status`` value).
-        history: metric name -> one value per complete epoch.
+        history: metric name -> one value per complete epoch ("learning_rate": the rate in force at its end).
         results: e.g. {"test_accuracy": 0.96, "test_loss": 0.13}.
         extras: what the lesson's callbacks kept after each epoch (samples, early stopping).
         batch_curve: (epoch progress, running loss, running accuracy) within epochs.
@@ -76,6 +76,8 @@ class Run:
         drawing: the last drawing made on its canvas (the canvas's own JSON), if any.
         parent: the run whose model it continued, if any.
         model_bytes: size of its saved model file (0 before it is saved, or without one).
+        events: (epoch progress, label) of what was changed by hand while it trained ("lr 0.01").
+        probes: what its probe callbacks measured, by name (a drawn digit's probabilities per epoch).
     """
 
     id: str
@@ -99,6 +101,8 @@ class Run:
     drawing: dict[str, Any] | None = None
     parent: str | None = None
     model_bytes: int = 0
+    events: list[tuple[float, str]] = field(default_factory=list)
+    probes: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -128,6 +132,8 @@ class Run:
         self.partial_batches = snapshot.partial_batches
         self.steps_per_epoch = snapshot.steps_per_epoch
         self.message = snapshot.message
+        self.events = [tuple(event) for event in snapshot.events]
+        self.probes = {name: list(values) for name, values in snapshot.probes.items()}
 
     def snapshot(self) -> Snapshot:
         """The run's record as the page draws a job: a finished job's snapshot."""
@@ -138,7 +144,16 @@ class Run:
             waiting_ahead=0, history={name: list(values) for name, values in self.history.items()},
             batch_curve=list(self.batch_curve), extras=list(self.extras), results=dict(self.results),
             message=self.message, first_epoch=self.first_epoch,
+            events=[(float(progress), str(label)) for progress, label in self.events],
+            probes={name: list(values) for name, values in self.probes.items()},
+            learning_rate=_last_rate(self.history),
         )
+
+
+def _last_rate(history: Mapping[str, Sequence[float]]) -> float | None:
+    """The learning rate in force at a run's last epoch, when its history kept it."""
+    rates = [rate for rate in history.get("learning_rate", []) if rate == rate]  # NaN is unknown
+    return float(rates[-1]) if rates else None
 
 
 def differing_settings(configs: Sequence[Any]) -> list[str]:

@@ -55,7 +55,7 @@ RUNS = sa.Table(
     sa.Index("runs_by_owner_lesson", "owner", "lesson", "number"),
 )
 _RECORD_FIELDS = ("history", "results", "extras", "batch_curve", "seconds", "total_epochs", "first_epoch",
-                  "partial_batches", "steps_per_epoch", "message", "notes", "parent")
+                  "partial_batches", "steps_per_epoch", "message", "notes", "parent", "events", "probes")
 
 
 def _dumps(value: Any) -> str:
@@ -317,6 +317,7 @@ class RunStore:
             if name in record:
                 setattr(run, name, record[name])
         run.batch_curve = [tuple(point) for point in run.batch_curve]
+        run.events = [tuple(event) for event in run.events]
         run.history = {name: [float(value) if value is not None else math.nan for value in values]
                        for name, values in run.history.items()}
         return run

@@ -5,7 +5,7 @@ import streamlit as st
 from nn_core.cnn.feature_maps import NotAPlaygroundCNN
 from ui.canvas import drawing_panel
 from ui.cnn.lab import choose_kernel, choose_picture, show_stages, stage_settings
-from ui.cnn.network import network_settings, show_architecture, show_feature_maps, show_kernels
+from ui.cnn.network import live_feature_maps, network_settings, show_architecture, show_feature_maps, show_kernels
 from ui.digits.deeper import drawn_digit, look_deeper
 from ui.digits.inspection import test_set_analysis
 from ui.digits.training import digit_trainer
@@ -51,26 +51,29 @@ show_architecture(config)
 shown = train_block(state, config, digit_trainer(
     state, config, data, "Convolutional network on MNIST",
     "Press **Train** to train the network with the settings in the sidebar (about 15-30 seconds with the "
-    "defaults; the **Fast demo** preset takes a few)."))
-if shown.payload is not None:
-    model = shown.payload
-    try:
-        show_kernels(state, model)
-    except NotAPlaygroundCNN:  # an uploaded model whose layers are not named as this page names them
-        st.info("This model's layers are not named conv_1, activation_1, pool_1..., so its kernels and "
-                "feature maps cannot be shown; it still classifies drawings.")
-    st.header("Looking inside")
-    test_set_analysis(state, model, data)
-    look_deeper(state, shown, data)
-    st.header("Draw a digit")
-
-    def feature_maps(image) -> None:
+    "defaults; the **Fast demo** preset takes a few).", picture=live_feature_maps(state)))
+model = shown.payload
+with st.container():  # one element however much a run shows, so the canvas below keeps its drawing
+    if shown.settled:
         try:
-            show_feature_maps(state, model, image)
-        except NotAPlaygroundCNN as error:
-            st.info(f"No feature maps for this model: {error}.")
-        drawn_digit(state, shown, image, data)
+            show_kernels(state, model)
+        except NotAPlaygroundCNN:  # an uploaded model whose layers are not named as this page names them
+            st.info("This model's layers are not named conv_1, activation_1, pool_1..., so its kernels and "
+                    "feature maps cannot be shown; it still classifies drawings.")
+        st.header("Looking inside")
+        test_set_analysis(state, model, data)
+        look_deeper(state, shown, data)
+st.header("Draw a digit")
 
-    drawing_panel(state, model, shown.drawing_run, feature_maps)
+
+def feature_maps(image) -> None:
+    try:
+        show_feature_maps(state, model, image)
+    except NotAPlaygroundCNN as error:
+        st.info(f"No feature maps for this model: {error}.")
+    drawn_digit(state, shown, image, data)
+
+
+drawing_panel(state, model, shown.drawing_run, feature_maps)
 
 run_history_section(state)

@@ -33,18 +33,20 @@ st.caption("Watch the two curves part: training accuracy that keeps climbing whi
 shown = train_block(state, config, digit_trainer(
     state, config, data, "Multi-layer perceptron on MNIST",
     "Press **Train** to train the network in the sidebar (about ten seconds with the defaults).", mlp_job))
-mlp.run_notes(shown.snapshot)
+with st.container():  # one element however much a run shows, so the canvas below keeps its drawing
+    mlp.run_notes(shown.snapshot)
+    if shown.settled:
+        st.header("Looking inside")
+        test_set_analysis(state, shown.payload, data)
+        look_deeper(state, shown, data)
+st.header("Draw a digit")
 
-if shown.payload is not None:
-    st.header("Looking inside")
-    test_set_analysis(state, shown.payload, data)
-    look_deeper(state, shown, data)
-    st.header("Draw a digit")
 
-    def more(image) -> None:
-        hidden_layers(state, shown.payload, image)
-        drawn_digit(state, shown, image, data)
+def more(image) -> None:
+    hidden_layers(state, shown.payload, image)
+    drawn_digit(state, shown, image, data)
 
-    drawing_panel(state, shown.payload, shown.drawing_run, more)
+
+drawing_panel(state, shown.payload, shown.drawing_run, more)
 
 run_history_section(state)

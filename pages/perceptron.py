@@ -25,12 +25,13 @@ st.code(network_code(config), language="python")
 shown = train_block(state, config, digit_trainer(
     state, config, data, "Single-layer perceptron on MNIST",
     "Press **Train** to train the perceptron with the settings in the sidebar (a few seconds with the defaults)."))
-if shown.payload is not None:
-    perceptron.weights_section(state, shown.payload)
-    st.header("Looking inside")
-    test_set_analysis(state, shown.payload, data)
-    st.header("Draw a digit")
-    drawing_panel(state, shown.payload, shown.drawing_run)
+with st.container():  # one element however much a run shows, so the canvas below keeps its drawing
+    if shown.settled:
+        perceptron.weights_section(state, shown.payload)
+        st.header("Looking inside")
+        test_set_analysis(state, shown.payload, data)
+st.header("Draw a digit")
+drawing_panel(state, shown.payload, shown.drawing_run)
 
 run_history_section(state)
 perceptron.gates_section(state)

@@ -4,6 +4,10 @@
 drawn digit (hidden activations, feature maps) in a fragment of their own: a pen stroke
 reruns that fragment alone, not the page around it. The last drawing on a run's canvas
 is kept with the run, so a reloaded page shows it again.
+
+The digit is also handed to training: the page keeps it (as the model sees it) for the
+next Train, and a run that is training reads it again after every epoch
+(``nn_core.digits.watch``). A run the page has just started keeps the canvas as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import streamlit as st
 from nn_core.digits.figures import digit_image, probability_bars
 from nn_core.digits.inference import read_digit
 from nn_core.digits.preprocess import canvas_to_mnist, drawing_doubts
+from nn_core.digits.watch import watch_of
 from nn_core.registry import LiveRun
 from ui.charts import show
 from ui.resources import run_registry
@@ -54,7 +59,12 @@ def draw_digit(state: PageState, name: str = "main", live: LiveRun | None = None
         st.session_state[start_key] = (live.id, live.record.drawing) if live is not None else (None, None)
     started_for, initial = st.session_state[start_key]
     if live is not None and started_for != live.id:
-        initial = None  # another run: start blank
+        if not live.done and live.record.drawing is None:
+            # A run this page has just started (Train) takes the canvas as it is: the digit drawn
+            # before Train stays, and the training reads it after every epoch.
+            st.session_state[start_key] = (live.id, initial)
+        else:
+            initial = None  # another run: start blank
     result = st_canvas(
         stroke_width=STROKE_WIDTH,
         stroke_color="#FFFFFF",
@@ -126,8 +136,8 @@ def drawing_panel(state: PageState, model: Any, live: LiveRun | None = None,
 
     Args:
         state: the page's state.
-        model: the model that reads the digit.
-        live: the run the model belongs to (its drawing is kept with it).
+        model: the model that reads the digit (None before there is one: the canvas alone).
+        live: the run the model belongs to (its drawing is kept with it, and a training reads it).
         more: draws what else the lesson shows of the drawn digit (its 28x28 image given).
     """
 
@@ -136,9 +146,26 @@ def drawing_panel(state: PageState, model: Any, live: LiveRun | None = None,
         canvas_column, result_column = st.columns([1, 2])
         with canvas_column:
             drawing = draw_digit(state, "main", live, in_fragment=True)
+        _hand_to_training(state, drawing, live)
         with result_column:
+            if model is None:
+                st.info("Draw a digit, then press **Train**: after every epoch the network reads it again, and "
+                        "the training console shows how it makes up its mind.", icon=":material/draw:")
+                return
             classified = classify_drawing(state, model, drawing)
         if classified is not None and more is not None:
             more(classified[0])
 
     panel()
+
+
+def _hand_to_training(state: PageState, rgba: np.ndarray | None, live: LiveRun | None) -> None:
+    """Keep the drawn digit for the next training, and give it to the run that trains now."""
+    try:
+        image = canvas_to_mnist(rgba) if rgba is not None else None  # (28, 28) as the model sees it
+    except ValueError:  # an empty canvas
+        image = None
+    state.set("drawn", image)
+    watch = watch_of(live.job) if live is not None and not live.done else None
+    if watch is not None:
+        watch.show(image)

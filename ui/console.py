@@ -1,11 +1,15 @@
-"""The training console every page uses: Train, Stop training, progress and live curves.
+"""The training console every page uses: Train, the controls of a running training, progress and live curves.
 
 Training runs in a ``nn_core.training.TrainingJob`` on a background thread that makes no
 Streamlit calls, held by the server's run registry; this module only asks the registry
 to start one and draws the run's snapshot from a fragment that reruns about once a
-second while the run trains. Moving a slider, switching pages or reloading the page
-reruns the page script, never the training, so nothing is interrupted; when training
-ends the whole page reruns once to show what it learned.
+second while the run trains (or is paused). Moving a slider, switching pages or
+reloading the page reruns the page script, never the training, so nothing is
+interrupted; when training ends the whole page reruns once to show what it learned.
+
+Inside the fragment: the steering controls (``ui.steering``: Pause, Resume, Step one
+batch, One more epoch, Stop training, a new learning rate), the progress, the curves with
+each change by hand marked, what the lesson adds (``extra``), and the hints (``hints``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from nn_core.registry import LiveRun
 from nn_core.training import Snapshot, Status
 from ui.charts import show
 from ui.state import PageState
+from ui.steering import steering_controls
 
 REDRAW_SECONDS = 1.0
 FIRST_BATCH_WAIT_SECONDS = 3.0  # how long the Train click waits to show a first batch learned
@@ -63,6 +68,8 @@ def training_console(
     owner: str,
     extra: Callable[[Snapshot, LiveRun], None] | None = None,
     redraw_seconds: float = REDRAW_SECONDS,
+    more: Callable[[], LiveRun] | None = None,
+    hints: Callable[[Snapshot, LiveRun], None] | None = None,
 ) -> LiveRun | None:
     """Draw the Train button and the live console; start a run when Train is pressed.
 
@@ -75,6 +82,8 @@ def training_console(
             its model as it trains) inside the live panel, redrawn with the curves; one
             fragment costs less than two. Called with the snapshot and the run.
         redraw_seconds: how often the live panel is redrawn while the run trains.
+        more: continues the page's finished run for one more epoch, as a new run (None: not offered).
+        hints: draws the hints read from the run, under the live panel, with the snapshot and the run.
 
     Returns:
         The run the page shows now (a new one after Train).
@@ -90,7 +99,7 @@ def training_console(
             state.set("run", live.id)
             _until_first_batch(live)
     if live is not None:
-        _live_panel(state, live, owner == live.record.owner, extra, redraw_seconds)
+        _live_panel(state, live, owner == live.record.owner, extra, redraw_seconds, more, hints)
     return live
 
 
@@ -112,25 +121,40 @@ def _until_first_batch(live: LiveRun) -> None:
 
 
 def _live_panel(state: PageState, live: LiveRun, mine: bool, extra: Callable[[Snapshot, LiveRun], None] | None,
-                redraw_seconds: float) -> None:
+                redraw_seconds: float, more: Callable[[], LiveRun] | None,
+                hints: Callable[[Snapshot, LiveRun], None] | None) -> None:
     alive = not live.done
     watcher = session_watcher()
+
+    def one_more_epoch() -> None:
+        if state.get("continued") == live.id:
+            return  # a second press while the first one's page run was on its way
+        state.set("continued", live.id)
+        try:
+            started = more()
+        except PlaygroundError:
+            state.pop("continued")  # nothing started: a later press may try again
+            raise
+        state.set("run", started.id)
+        st.rerun()  # the whole page follows the new run
 
     @st.fragment(run_every=redraw_seconds if alive else None)
     def panel() -> None:
         live.seen(*watcher)
         snapshot = live.snapshot()
-        if not snapshot.done and live.job is not None and mine and st.button("Stop training", key=state.key("stop")):
-            live.job.stop()
+        if mine:
+            steering_controls(state, live, snapshot, one_more_epoch if more is not None else None)
         progress(snapshot)
         show(state, training_curves(snapshot.history, snapshot.batch_curve, snapshot.total_epochs,
-                                    snapshot.first_epoch), "curves")
+                                    snapshot.first_epoch, markers=snapshot.events), "curves")
         outcome(snapshot)
         if live.save_error:
             st.warning(f"This run could not be saved ({live.save_error}): it is here while the page is open, "
                        "but will not come back after a restart. Download the model to keep it.")
         if extra is not None:
             extra(snapshot, live)
+        if hints is not None:
+            hints(snapshot, live)
         if snapshot.done and state.get("seen_done") != live.id:
             state.set("seen_done", live.id)
             st.rerun()  # the whole page, to show what the trained model can do
@@ -142,8 +166,9 @@ def progress(snapshot: Snapshot) -> None:
     """Where the training is: waiting in the queue, or epoch and batch with the time spent."""
     if snapshot.status == Status.WAITING:
         ahead = snapshot.waiting_ahead
-        st.info(f"Waiting for a free training slot on the server: {ahead} ahead." if ahead
-                else "Waiting for a free training slot on the server: you are next.")
+        again = " to go on" if snapshot.epoch or snapshot.batch else ""
+        st.info(f"Waiting for a free training slot on the server{again}: {ahead} ahead." if ahead
+                else f"Waiting for a free training slot on the server{again}: you are next.")
         return
     done_epochs = snapshot.first_epoch + snapshot.epoch
     if snapshot.done:
@@ -151,11 +176,18 @@ def progress(snapshot: Snapshot) -> None:
         if snapshot.partial_batches:
             text += (f", and {snapshot.partial_batches:,}/{snapshot.steps_per_epoch:,} batches of epoch "
                      f"{done_epochs + 1} (not counted)")
+    elif snapshot.epoch >= snapshot.total_epochs:  # every epoch done, the model being tested
+        text = f"Epoch {done_epochs}/{snapshot.first_epoch + snapshot.total_epochs} complete · testing the model"
     else:
         text = (f"Epoch {done_epochs + 1}/{snapshot.first_epoch + snapshot.total_epochs}"
                 f" · batch {snapshot.batch}/{snapshot.steps_per_epoch}")
+        if snapshot.status == Status.PAUSED:
+            text = f"Paused at {text[0].lower()}{text[1:]}"
     text += f" · {snapshot.elapsed:.1f} s"
     st.progress(snapshot.fraction, text=text)
+    if snapshot.status == Status.PAUSED and snapshot.slot_released:
+        st.caption("Paused for a while, so its training slot went to a training that was waiting; Resume or Step "
+                   "waits for a free one.")
 
 
 def outcome(snapshot: Snapshot) -> None:

@@ -33,6 +33,10 @@ KEYS: dict[str, str] = {
     "continue": "the 'continue training' checkbox",
     "seen_done": "the id of the last run whose end the page has redrawn for",
     "train_error": "why the last press of Train started nothing",
+    "steer": "a control of a training while it runs, by name (pause, resume, step, more, rate, rate_form)",
+    "steer_note": "what the last steering press said: (run id, 'success' | 'info' | 'error', sentence)",
+    "continued": "the id of the finished run 'One more epoch' last continued (a second press starts no other)",
+    "hint": "a hint's Apply button, by hint name",
     # Saving and sharing
     "upload": "the model uploader",
     "uploaded": "the model loaded from an upload: {payload, time, signature, fresh, epochs}",
@@ -49,6 +53,7 @@ KEYS: dict[str, str] = {
     # Looking
     "canvas": "the drawing canvas, by canvas name and generation",
     "canvas_generation": "how many times a canvas was cleared, by canvas name",
+    "drawn": "the digit last drawn on the page's canvas as the model sees it (28x28), or None: a training reads it",
     "clear": "a canvas's Clear button, by canvas name",
     "chart": "a chart, by name",
     "points": "the student's own points (uploaded or clicked) and the file they last came from",

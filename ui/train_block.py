@@ -29,6 +29,7 @@ from nn_core.runs import RUN_ID
 from nn_core.training import Snapshot, TrainingJob
 from ui.classroom import class_tools
 from ui.console import session_watcher, training_console
+from ui.hints import hints_panel
 from ui.identity import browser_identity
 from ui.resources import run_registry, training_clock
 from ui.settings import settings_upload
@@ -60,7 +61,9 @@ class Trainer:
     Attributes:
         title: a few words naming the lesson, for the script and the file names.
         script: the standalone Keras script of the current settings (may raise ``PlaygroundError``;
-            None when there is nothing to write a script of yet).
+            None when there is nothing to write a script of yet), given what was changed by hand
+            while the page's run of these settings trained, as (epoch progress, label) pairs to
+            write as comments.
         plan: a new training of the current settings, continuing the given model if any.
         load_upload: a ``.keras`` file's bytes -> what the page draws with (may raise ``PlaygroundError``).
         describe_upload: what the success message says about an uploaded model.
@@ -72,10 +75,12 @@ class Trainer:
         save_note: a sentence about what the model file carries.
         first_hint: what the page says before its first training, e.g. how long one takes.
         workload: the work one training of the current settings takes, for the time estimate.
+        classes: how many answers the network chooses among (ten digits, a text's characters), for
+            the hint that says validation accuracy is no better than guessing.
     """
 
     title: str
-    script: Callable[[], str | None]
+    script: Callable[[tuple[tuple[float, str], ...]], str | None]
     plan: Callable[[Continued | None], Plan]
     load_upload: Callable[[bytes], Any]
     describe_upload: Callable[[Any], str] = lambda payload: (
@@ -89,6 +94,7 @@ class Trainer:
     save_note: str = ""
     first_hint: str = "Press **Train** to train the network with the settings in the sidebar."
     workload: Callable[[], Workload | None] | None = None
+    classes: int | None = None
 
 
 @dataclass
@@ -102,29 +108,52 @@ class Shown:
     mine: bool  # the run belongs to this browser
 
     @property
+    def settled(self) -> bool:
+        """There is a model to look inside that no longer changes (its run is over, or it was uploaded).
+
+        Sections that work things out once per model (``nn_core.per_model``) wait for this: a
+        model read while it trains would keep its half-trained answers.
+        """
+        return self.payload is not None and (self.uploaded or self.snapshot is None or self.snapshot.done)
+
+    @property
     def drawing_run(self) -> LiveRun | None:
         """The run that keeps the drawings made on the page's canvas (this browser's, not an upload)."""
         return self.live if self.mine and not self.uploaded else None
 
 
 def train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> Shown:
-    """The code, continue-training choice, Train, the live console, and saving; returns what to show."""
+    """The code, continue-training choice, Train, the live console, and saving; returns what to show.
+
+    All of it is one container on the page, however many of its parts a run shows: what the page
+    draws after it (the drawing canvas) keeps its place, so the browser does not rebuild it (and
+    wipe the digit on it) when a training starts or ends.
+    """
+    with st.container():
+        return _train_block(state, config, trainer)
+
+
+def _train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> Shown:
     registry = run_registry()
     owner = browser_identity()
     live = current_run(state, registry, owner)
-    show_code(state, trainer.script, f"{state.slug}_playground.py")
+    # The script notes the changes made by hand while the page's run of these very settings trained.
+    changes = tuple(live.snapshot().events) if live is not None and live.record.config == config else ()
+    show_code(state, lambda: trainer.script(changes), f"{state.slug}_playground.py")
     uploaded = uploaded_if_newer(state, live)
     mine = live is None or live.record.owner == owner
     carry_on = continue_choice(state, registry, trainer, live, uploaded) if trainer.can_continue else None
 
     work = _estimate(state, trainer)
 
-    def start() -> LiveRun:
-        plan = trainer.plan(carry_on)
-        if work is not None:
+    def start(carried: Continued | None = carry_on, epochs: int | None = None) -> LiveRun:
+        plan = trainer.plan(carried)
+        if epochs is not None:
+            plan.job.epochs = epochs  # "One more epoch" of a finished run: the sidebar's count does not apply
+        if work is not None and epochs is None:
             plan.job.callbacks.append(training_clock().listener(work, state.slug))
-        started = registry.start(owner, state.slug, config, plan.job, plan.payload, plan.notes,
-                                 parent=carry_on.parent if carry_on else None)
+        started = registry.start(owner, state.slug, config if epochs is None else config.changed(epochs=epochs),
+                                 plan.job, plan.payload, plan.notes, parent=carried.parent if carried else None)
         state.pop("uploaded")  # the new run is the newest model now
         if "run" in st.query_params:
             del st.query_params["run"]  # the page shows this browser's own run again
@@ -134,7 +163,16 @@ def train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> S
         st.info(f"You are looking at **{live.record.name}** of another browser, shared with you by a link: "
                 "read-only. Draw on it or download it; press **Train** to train your own.",
                 icon=":material/visibility:")
-    live = training_console(state, live, start, owner, trainer.live_extra, trainer.redraw_seconds)
+    def one_more_epoch() -> LiveRun:
+        carried = continued_from(registry, trainer, live)
+        if carried is None:
+            raise PlaygroundError("this run has no model to train further")
+        return start(carried, epochs=1)
+
+    live = training_console(
+        state, live, start, owner, trainer.live_extra, trainer.redraw_seconds,
+        more=one_more_epoch if trainer.can_continue and live is not None and live.done and mine else None,
+        hints=lambda snapshot, shown: hints_panel(state, config, snapshot, shown, trainer.classes))
     mine = live is None or live.record.owner == owner
     class_tools(state, config, live, state.membership, mine)
     uploaded = uploaded_if_newer(state, live)
@@ -243,18 +281,25 @@ def continue_choice(state: PageState, registry: RunRegistry, trainer: Trainer, l
                     uploaded: Any) -> Continued | None:
     """A checkbox to train the current model further; what to continue, or None (start afresh)."""
     if uploaded is not None:
-        model, first_epoch, parent = trainer.model_of(uploaded), state.get("uploaded")["epochs"], None
-    elif live is not None and live.done and registry.payload(live) is not None:
-        model = trainer.model_of(registry.payload(live))
-        first_epoch, parent = live.record.first_epoch + live.record.epochs_done, live.id
+        found: Continued | None = Continued(trainer.model_of(uploaded), state.get("uploaded")["epochs"], None)
     else:
+        found = continued_from(registry, trainer, live)
+    if found is None:
         return None
     carry_on = st.checkbox(
         "Continue training the current model", key=state.key("continue"),
         help="Train the model you have (trained here or uploaded) for more epochs instead of a new one; its "
              "curves go on from its last epoch. It keeps its own layers and optimizer; the sidebar's data and "
              "training settings apply. The run it came from stays as it was.")
-    return Continued(model, first_epoch, parent) if carry_on else None
+    return found if carry_on else None
+
+
+def continued_from(registry: RunRegistry, trainer: Trainer, live: LiveRun | None) -> Continued | None:
+    """The model of a run that is over, to train further (None for a run without one, or still training)."""
+    if live is None or not live.done or registry.payload(live) is None:
+        return None
+    return Continued(trainer.model_of(registry.payload(live)), live.record.first_epoch + live.record.epochs_done,
+                     live.id)
 
 
 def downloads(state: PageState, config: TrainingConfig, live: LiveRun | None, model: Any,

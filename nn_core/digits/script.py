@@ -12,6 +12,7 @@ from functools import lru_cache
 from nn_core.codegen import compile_code, model_code
 from nn_core.config import TrainingConfig
 from nn_core.digits.data import SPLIT_SEED, TEST_FRACTION
+from nn_core.training import steering_comment
 
 DIGIT_SCRIPT = '''\
 """{title}: the neural-network playground's settings as a plain Keras script.
@@ -68,7 +69,7 @@ def prepare(images):
 model = {model}
 {compile}
 
-history = model.fit(
+{steering}history = model.fit(
     prepare(x_train),
     y_train,
     epochs={epochs},
@@ -81,12 +82,14 @@ print(f"Accuracy on the {{len(x_test)}} test digits: {{accuracy:.1%}}")
 
 
 @lru_cache(maxsize=64)
-def digit_script(config: TrainingConfig, title: str) -> str:
+def digit_script(config: TrainingConfig, title: str, changes: tuple[tuple[float, str], ...] = ()) -> str:
     """A standalone script that trains the config's digit model as the app does.
 
     Args:
         config: a digit model's config (perceptron, MLP, CNN).
         title: a few words naming the lesson, for the script's docstring.
+        changes: what was changed by hand while the page's run of these settings trained
+            ((epoch progress, label) events), written as comments before the training.
 
     Returns:
         Python source (worked out once per setting: it builds the network to read it).
@@ -102,6 +105,7 @@ def digit_script(config: TrainingConfig, title: str) -> str:
         model=model_code(model),
         compile=compile_code(config),
         epochs=config.epochs, batch_size=config.batch_size, callbacks=_callbacks_code(config),
+        steering=steering_comment(changes),
     )
 
 

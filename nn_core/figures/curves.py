@@ -1,4 +1,5 @@
-"""Training curves as a network learns, and the curves of several runs compared.
+"""Training curves as a network learns, the curves of several runs compared, and a drawn digit
+read again after every epoch.
 
 Epochs are numbered as people count them, from 1; a run that continues an earlier one
 goes on from the epoch where that one ended (``first_epoch``), so its curves carry on
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -127,3 +129,42 @@ def compare_curves(
         figure.update_xaxes(dtick=1)
     return theme.finish(figure, 320, theme.margins(40, 20, 20, 40), xaxis_title="epoch",
                         yaxis_title=metric.replace("_", " "))
+
+
+def digit_over_epochs(readings: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """How the network made up its mind about a drawn digit: each digit's probability after every epoch.
+
+    Args:
+        readings: one per epoch, ``{"epoch": 3, "drawing": 1, "probabilities": [ten floats]}``
+            (``nn_core.digits.watch.DigitWatch`` keeps them); ``drawing`` counts the digits drawn, so a
+            new drawing part-way through is marked.
+
+    Returns:
+        A small line chart: the digit most likely now in the accent colour, the others faint, each
+        line named at its end when it holds any real share.
+    """
+    epochs = [int(reading["epoch"]) for reading in readings]
+    probabilities = np.array([reading["probabilities"] for reading in readings], dtype=float)  # (epochs, 10)
+    figure = go.Figure()
+    if not len(epochs):
+        return theme.finish(figure, 240, theme.margins(40, 30, 10, 40))
+    best = int(np.argmax(probabilities[-1]))
+    for digit in [*(d for d in range(probabilities.shape[1]) if d != best), best]:  # the best drawn last, on top
+        values = probabilities[:, digit]
+        strong = digit == best
+        figure.add_trace(go.Scatter(
+            x=epochs, y=values, name=str(digit), mode="lines+markers" if len(epochs) <= 20 else "lines",
+            line={"color": theme.ACCENT if strong else theme.PRIMARY, "width": 3 if strong else 1},
+            opacity=1.0 if strong else (0.7 if values.max() >= 0.1 else 0.25), showlegend=False,
+            hovertemplate=f"{digit}: %{{y:.0%}} after epoch %{{x}}<extra></extra>"))
+        if strong or values[-1] >= 0.05:
+            figure.add_annotation(x=epochs[-1], y=values[-1], text=str(digit), showarrow=False, xanchor="left",
+                                  xshift=6, font={"color": theme.ACCENT if strong else theme.PRIMARY, "size": 13})
+    for before, after in zip(readings, readings[1:]):
+        if after.get("drawing") != before.get("drawing"):
+            figure.add_vline(x=int(after["epoch"]) - 0.5, line={"color": theme.MUTED, "width": 1, "dash": "dot"},
+                             annotation_text="new drawing", annotation_font_size=10)
+    figure.update_xaxes(title_text="epoch", range=[min(epochs) - 0.3, max(epochs) + 0.6],
+                        dtick=1 if len(epochs) <= 15 else None)
+    figure.update_yaxes(title_text="probability", range=[0, 1.02], tickformat=".0%")
+    return theme.finish(figure, 240, theme.margins(50, 30, 10, 40))

@@ -14,6 +14,7 @@ from functools import lru_cache
 from nn_core.codegen import compile_code, model_code
 from nn_core.errors import PlaygroundError
 from nn_core.rnn.config import RNNConfig
+from nn_core.training import steering_comment
 
 MAX_EMBEDDED_CHARS = 20_000  # a longer text is cut in the script, as the app cuts it
 
@@ -51,7 +52,7 @@ def encode(batch):
 
 model = {model}
 {compile}
-model.fit(
+{steering}model.fit(
     encode(windows[:n_train]),
     targets[:n_train],
     epochs={epochs},
@@ -84,7 +85,8 @@ print("The network writes:", generate({start}, {length}))
 
 
 @lru_cache(maxsize=16)
-def text_script(config: RNNConfig, text: str, start: str, length: int = 200) -> str:
+def text_script(config: RNNConfig, text: str, start: str, length: int = 200,
+                changes: tuple[tuple[float, str], ...] = ()) -> str:
     """A standalone script training the config's text generator on ``text``.
 
     Args:
@@ -92,6 +94,8 @@ def text_script(config: RNNConfig, text: str, start: str, length: int = 200) -> 
         text: the training text (cut to ``MAX_EMBEDDED_CHARS`` characters).
         start: the start text for the generation at the end.
         length: characters to generate.
+        changes: what was changed by hand while the page's run of these settings trained
+            ((epoch progress, label) events), written as comments before the training.
 
     Returns:
         Python source.
@@ -111,7 +115,7 @@ def text_script(config: RNNConfig, text: str, start: str, length: int = 200) -> 
         validation_split=config.validation_split, encoding_comment=encoding_comment,
         encode_body=encode_body, model=network_code(config, vocab_size),
         compile=compile_code(config), epochs=config.epochs, batch_size=config.batch_size,
-        start=repr(start), length=length,
+        start=repr(start), length=length, steering=steering_comment(changes),
     )
 
 

@@ -6,8 +6,10 @@ and returns a ``TextRun``: a ready ``TrainingJob`` plus what the page needs to g
 text with the trained model (the vocabulary, the start text, notes for the user).
 
 After each epoch a ``SampleEachEpoch`` callback writes a short sample with the model as
-it is then, so a student watches the noise turn into words. Samples are kept in the job's
-``snapshot.extras`` as ``{"epoch", "start", "sample"}`` dicts.
+it is then, so a student watches the noise turn into words, and continues the same start
+text greedily (always the likeliest character), so that the epochs compare side by side:
+the same question, answered better and better. Both are kept in the job's
+``snapshot.extras`` as ``{"epoch", "start", "sample", "greedy"}`` dicts.
 """
 
 from __future__ import annotations
@@ -92,7 +94,10 @@ class TextRun:
 
 
 class SampleEachEpoch(Callback):
-    """A sample of the network's writing after an epoch, at most every half second (and after the first and last).
+    """The network's writing after an epoch, at most every half second (and after the first and last).
+
+    Each time, the same start text is continued twice in one batch: a sample at
+    ``SAMPLE_TEMPERATURE`` and the greedy continuation, which compares across epochs.
 
     Args:
         run: the text run, whose start text and generator the samples use.
@@ -110,12 +115,12 @@ class SampleEachEpoch(Callback):
         if generator is None:
             return None
         try:
-            sample = generator.generate(self.run.start, SAMPLE_LENGTH, (SAMPLE_TEMPERATURE,),
-                                        seed=self.run.config.seed)[0].text
+            sample, greedy = (generation.text for generation in generator.generate(
+                self.run.start, SAMPLE_LENGTH, (SAMPLE_TEMPERATURE, 0.0), seed=self.run.config.seed))
         except Exception as error:  # a sample that fails must not end the training
-            sample = f"(no sample this epoch: {error})"
+            sample = greedy = f"(no sample this epoch: {error})"
         self._last = time.perf_counter()
-        return {"epoch": epoch + 1, "start": self.run.start, "sample": sample}
+        return {"epoch": epoch + 1, "start": self.run.start, "sample": sample, "greedy": greedy}
 
 
 def _evaluator(x: np.ndarray, y: np.ndarray) -> Callable[[Any], dict[str, float]]:

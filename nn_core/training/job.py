@@ -5,16 +5,21 @@ its own and keeps a thread-safe record of how it goes (status, progress, curves)
 a page reads and draws as often as it likes (``snapshot``). Lessons extend it with
 ``Callback`` objects (as minGPT's trainer does): each hook gets the job, so early
 stopping and the text lesson's epoch samples live with their lessons.
+
+A page steers it while it runs (``job.steering``: pause, resume, step one batch, a new
+learning rate; ``extend`` for more epochs): the job's thread obeys between two batches,
+and a request to a job that has ended changes nothing. A paused job keeps
+its training slot for ``PLAYGROUND_PAUSED_SLOT_SECONDS``, then gives it to the next
+training waiting, and queues for one again when it resumes; its clock does not run
+while it is paused or waiting, and a paused job no page shows is stopped like any other.
 """
 
 from __future__ import annotations
 
-import enum
 import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,89 +27,23 @@ import numpy as np
 from nn_core import limits
 from nn_core.training.loop import Diverged, fit
 from nn_core.training.slots import SERVER_SLOTS, TrainingSlots
+from nn_core.training.status import Snapshot, Status, Stopwatch, TrainingData
+from nn_core.training.steering import Steering, learning_rate_of
 
 if TYPE_CHECKING:
     import keras
 
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 BATCH_RECORD_SECONDS = 0.1  # how often running metrics within an epoch are kept
-
-
-class Status(enum.StrEnum):
-    """Where a job is in its life."""
-
-    WAITING = "waiting"  # for a training slot
-    RUNNING = "running"
-    FINISHED = "finished"  # every planned epoch, or early stopping
-    STOPPED = "stopped"  # by Stop, a closed page or the server's time limit: what it learned is kept
-    DIVERGED = "diverged"  # the loss blew up; the weights of the last good epoch are kept
-    FAILED = "failed"  # nothing usable came out
-
-    @property
-    def done(self) -> bool:
-        """True once the job will change no more."""
-        return self not in (Status.WAITING, Status.RUNNING)
-
-
-@dataclass
-class TrainingData:
-    """Arrays for one training run, already shaped for the model."""
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray | None = None
-    y_val: np.ndarray | None = None
-
-
-@dataclass
-class Snapshot:
-    """A consistent copy of a job's state, safe to read and draw from another thread."""
-
-    status: Status
-    epoch: int  # complete epochs of this run
-    total_epochs: int  # planned epochs of this run
-    batch: int  # batches done in the current (or, once stopped, the interrupted) epoch
-    steps_per_epoch: int
-    elapsed: float  # seconds spent training (waiting not counted)
-    waiting_ahead: int
-    history: dict[str, list[float]]  # per complete epoch
-    batch_curve: list[tuple[float, float, float]]  # (epoch progress, loss, accuracy)
-    extras: list[dict[str, Any]]  # what the callbacks' ``on_epoch_end`` returned, per epoch
-    results: dict[str, float]  # what ``evaluate`` returned at the end
-    message: str
-    first_epoch: int = 0  # epochs the model had before this run (a continued training)
-
-    @property
-    def done(self) -> bool:
-        """True once the job will change no more."""
-        return self.status.done
-
-    @property
-    def partial_batches(self) -> int:
-        """Batches of an epoch that a stop interrupted (0 when every epoch ran to its end)."""
-        return self.batch if self.done and self.status != Status.FINISHED else 0
-
-    @property
-    def fraction(self) -> float:
-        """Share of the planned batches done, 0..1."""
-        total = self.total_epochs * max(1, self.steps_per_epoch)
-        done = self.epoch * max(1, self.steps_per_epoch) + self.batch
-        return 1.0 if self.status == Status.FINISHED else min(1.0, done / max(1, total))
-
-    def epochs_text(self) -> str:
-        """How far it got, in words: "3 of 5 epochs", with an interrupted epoch's batches."""
-        text = f"{self.epoch} of {self.total_epochs} epoch{'s' if self.total_epochs != 1 else ''} complete"
-        if self.partial_batches:
-            text += (f", and {self.partial_batches} of {self.steps_per_epoch} batches of epoch "
-                     f"{self.first_epoch + self.epoch + 1}, which is not counted as an epoch")
-        return text
+PAUSE_POLL_SECONDS = 0.25  # a paused job looks this often whether its page is still there
 
 
 class Callback:
     """Something a lesson hooks into a ``TrainingJob``; every hook receives the job.
 
     Hooks run on the job's thread. ``on_epoch_end`` may return a dict, which is kept in
-    the snapshot's ``extras`` (the text lesson keeps a sample of writing there).
+    the snapshot's ``extras`` (the text lesson keeps a sample of writing there); a probe
+    keeps what it measures under a name of its own with ``job.keep``.
     """
 
     def on_start(self, job: TrainingJob) -> None:
@@ -131,7 +70,7 @@ class TrainingJob:
 
     Args:
         data: the arrays to train on.
-        epochs: epochs to run.
+        epochs: epochs to run (may be set again before ``start``; ``extend`` adds to them while it runs).
         batch_size: samples per update.
         build: makes the compiled model, called on the job's thread (so a page never waits
             for TensorFlow to build a graph). Give ``build`` or ``model``.
@@ -184,12 +123,18 @@ class TrainingJob:
         self._status = Status.WAITING
         self._epoch = 0
         self._batch = 0
-        self._elapsed_before = 0.0
-        self._started: float | None = None
-        self._history: dict[str, list[float]] = {name: [] for name in METRICS}
+        self._clock = Stopwatch()  # training time: waiting and pauses are not counted
+        self._history: dict[str, list[float]] = {name: [] for name in (*METRICS, "learning_rate")}
         self._batch_curve: list[tuple[float, float, float]] = []
         self._extras: list[dict[str, Any]] = []
         self._results: dict[str, float] = {}
+        self._events: list[tuple[float, str]] = []
+        self._probes: dict[str, list[Any]] = {}
+        self._learning_rate: float | None = None
+        self._slot_released = False
+        self._holding_slot = False
+        self._closing = False  # the last epoch is decided: no more can be added
+        self.steering = Steering()
         self._message = ""
         self._last_record = 0.0
         self._last_alive_check = 0.0
@@ -218,9 +163,33 @@ class TrainingJob:
         if message is not None and not self._stop.is_set():
             self._stop_message = message
         self._stop.set()
+        self.steering.wake.set()  # a paused job stops at once
+
+    def extend(self, epochs: int = 1) -> bool:
+        """Plan ``epochs`` more epochs for a training that is still going.
+
+        Returns:
+            True if added; False when the training is over, stopping or already in its last epoch's end.
+
+        Raises:
+            LimitError: the longer training would be beyond the server's limits.
+        """
+        with self._lock:
+            if self._status.done or self._closing or self._stop.is_set():
+                return False
+            limits.check_training(self.epochs + epochs, len(self.data.x_train))
+            self.epochs += epochs
+            return True
+
+    def keep(self, name: str, value: Any) -> None:
+        """Keep what a probe measured (after an epoch, say) under ``name``, in the snapshot's ``probes``."""
+        with self._lock:
+            self._probes.setdefault(name, []).append(value)
 
     def end_after_epoch(self) -> None:
         """Let the epoch now ending be the last one, as a finished run (early stopping)."""
+        with self._lock:
+            self._closing = True
         if self.model is not None:
             self.model.stop_training = True
 
@@ -238,16 +207,13 @@ class TrainingJob:
     def snapshot(self) -> Snapshot:
         """The job's state now, copied."""
         with self._lock:
-            elapsed = self._elapsed_before
-            if self._started is not None:
-                elapsed += time.perf_counter() - self._started
             return Snapshot(
                 status=self._status,
                 epoch=self._epoch,
                 total_epochs=self.epochs,
                 batch=self._batch,
                 steps_per_epoch=self.steps_per_epoch,
-                elapsed=elapsed,
+                elapsed=self._clock.seconds(),
                 waiting_ahead=self.slots.ahead_of(self) if self._status == Status.WAITING else 0,
                 history={name: list(values) for name, values in self._history.items()},
                 batch_curve=list(self._batch_curve),
@@ -255,6 +221,10 @@ class TrainingJob:
                 results=dict(self._results),
                 message=self._message,
                 first_epoch=self.first_epoch,
+                events=list(self._events),
+                probes={name: list(values) for name, values in self._probes.items()},
+                learning_rate=self._learning_rate,
+                slot_released=self._slot_released,
             )
 
     # The job's side ----------------------------------------------------------------
@@ -267,15 +237,10 @@ class TrainingJob:
             if self.keep_going is not None and not self.keep_going():
                 self.stop("Stopped because no page showed this training any more; the model keeps what it "
                           "learned so far.")
-            elif self._elapsed() > self.max_seconds:
+            elif self._clock.seconds() > self.max_seconds:
                 self.stop(f"Stopped: this server gives one training at most {limits.describe_seconds(self.max_seconds)}. "
                           "The model keeps what it learned so far.")
         return self._stop.is_set()
-
-    def _elapsed(self) -> float:
-        with self._lock:
-            running = time.perf_counter() - self._started if self._started is not None else 0.0
-            return self._elapsed_before + running
 
     def _on_batch_end(self, batch: int, logs: dict) -> None:
         now = time.perf_counter()
@@ -283,7 +248,8 @@ class TrainingJob:
             self._batch = batch + 1
         for callback in self._batch_listeners:
             callback.on_batch_end(self, batch, logs)
-        if now - self._last_record >= BATCH_RECORD_SECONDS:
+        # Batches taken one by one are all drawn, so each step shows on the curve.
+        if now - self._last_record >= BATCH_RECORD_SECONDS or self.steering.paused:
             self._last_record = now
             point = (
                 self.first_epoch + self._epoch + (batch + 1) / self.steps_per_epoch,
@@ -292,6 +258,54 @@ class TrainingJob:
             )
             with self._lock:
                 self._batch_curve.append(point)
+        self._apply_learning_rate()
+        if not self.steering.may_go():
+            self._hold()
+
+    def _hold(self) -> None:
+        """Hold the job's thread between two batches until Resume, Step or Stop; Keras' state stays as it is."""
+        self._clock.stop()
+        self._set(status=Status.PAUSED)
+        since = time.monotonic()
+        while not self._stop.is_set():
+            self.steering.wake.clear()  # cleared before looking, so no request is missed
+            self._apply_learning_rate()
+            if self.steering.may_go() or self._should_stop():
+                break
+            if self._holding_slot and time.monotonic() - since > limits.paused_slot_seconds():
+                self._release_slot()  # a long pause should not keep others waiting
+                self._set(slot_released=True)
+            self.steering.wake.wait(PAUSE_POLL_SECONDS)
+        if not self._stop.is_set() and not self._holding_slot:
+            self._set(status=Status.WAITING)
+            self._holding_slot = self.slots.acquire(self, give_up=self._should_stop)
+            self._set(slot_released=not self._holding_slot)
+        self._set(status=Status.RUNNING)
+        self._clock.start()
+
+    def _apply_learning_rate(self) -> None:
+        """Set a learning rate a page asked for; the compiled step reads Keras' variable at its next batch."""
+        rate = self.steering.take_learning_rate()
+        if rate is None or self.model is None or rate == self._learning_rate:
+            return
+        self.model.optimizer.learning_rate = rate
+        with self._lock:
+            self._learning_rate = rate
+            progress = self.first_epoch + self._epoch + self._batch / self.steps_per_epoch
+            self._events.append((round(progress, 4), f"lr {rate:g}"))
+
+    def _planned_end(self) -> int:
+        """The epoch to end after, as planned now; once it is reached, no epoch can be added."""
+        with self._lock:
+            end = self.first_epoch + self.epochs
+            if self.first_epoch + self._epoch >= end:
+                self._closing = True
+            return end
+
+    def _release_slot(self) -> None:
+        if self._holding_slot:
+            self._holding_slot = False
+            self.slots.release()
 
     def _on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         extras = [callback.on_epoch_end(self, epoch, logs) for callback in self.callbacks]
@@ -300,6 +314,7 @@ class TrainingJob:
         with self._lock:
             for name in METRICS:
                 self._history[name].append(logs.get(name, float("nan")))
+            self._history["learning_rate"].append(math.nan if self._learning_rate is None else self._learning_rate)
             self._batch_curve.append((epoch + 1.0, logs.get("loss", math.nan), logs.get("accuracy", math.nan)))
             for extra in extras:
                 if extra is not None:
@@ -317,21 +332,24 @@ class TrainingJob:
             self._set(status=Status.STOPPED, message="Stopped before training started.")
             self._end()
             return
+        self._holding_slot = True
         try:
             self._train()
         finally:
-            self._finish_clock()
-            self.slots.release()
+            self._clock.stop()
+            self._release_slot()  # unless a long pause gave it away already
         self._end()
 
     def _train(self) -> None:
         status, message = Status.FINISHED, ""
         try:
-            with self._lock:
-                self._status, self._started = Status.RUNNING, time.perf_counter()
+            self._set(status=Status.RUNNING)
+            self._clock.start()
             if self.model is None:
                 self.model = self._build()
             self._good_weights = self.model.get_weights()
+            self._learning_rate = learning_rate_of(self.model)
+            self._apply_learning_rate()  # one asked for while it waited
             for callback in self.callbacks:
                 callback.on_start(self)
             # Only callbacks that listen to batches are called after each one.
@@ -344,7 +362,7 @@ class TrainingJob:
                 self.model,
                 self.data.x_train,
                 self.data.y_train,
-                epochs=self.first_epoch + self.epochs,
+                epochs=self._planned_end,
                 initial_epoch=self.first_epoch,
                 batch_size=self.batch_size,
                 seed=self.seed,
@@ -364,8 +382,9 @@ class TrainingJob:
                 "keeps its weights from the last good epoch."
             )
         except Exception as error:  # shown to the user on the page, not raised into it
-            self._set(status=Status.FAILED, message=f"Training failed: {error}")
+            self._set(status=Status.FAILED, message=f"Training failed: {error}", closing=True)
             return
+        self._set(closing=True)  # evaluating now: too late for more epochs or another learning rate
         try:
             results = self.evaluate(self.model) if self.evaluate else {}
         except Exception as error:
@@ -379,9 +398,3 @@ class TrainingJob:
             except Exception as error:  # a listener must not leave the job half-done
                 with self._lock:
                     self._message = f"{self._message} ({type(callback).__name__} failed: {error})".strip()
-
-    def _finish_clock(self) -> None:
-        with self._lock:
-            if self._started is not None:
-                self._elapsed_before += time.perf_counter() - self._started
-                self._started = None

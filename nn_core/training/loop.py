@@ -1,9 +1,10 @@
 """The one training loop: ``model.fit`` with hooks, a seeded order of samples, and divergence caught.
 
 ``fit`` knows nothing of who calls it: it calls back after every batch and every complete
-epoch, stops after the current batch when asked (keeping the weights learned so far),
-counts only complete epochs, orders the samples of each epoch by the run's own seed
-(``seeded_batches``), and raises ``Diverged`` when the loss blows up.
+epoch (a callback may hold the thread between two batches: that is how a training pauses),
+stops after the current batch when asked (keeping the weights learned so far), may be
+made longer while it runs, counts only complete epochs, orders the samples of each epoch
+by the run's own seed (``seeded_batches``), and raises ``Diverged`` when the loss blows up.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ DIVERGED_LOSS = 100.0
 DIVERGENCE_FACTOR = 2.5
 DIVERGENCE_MARGIN = 2.0
 DIVERGENCE_BATCHES = 20
+UNBOUNDED_EPOCHS = 1_000_000  # what ``model.fit`` is told when the planned epochs may still grow
 
 
 def starting_loss(model: Any) -> float | None:
@@ -108,7 +110,7 @@ def fit(
     x: np.ndarray,
     y: np.ndarray,
     *,
-    epochs: int,
+    epochs: int | Callable[[], int],
     batch_size: int,
     seed: int | None = None,
     validation_data: tuple[np.ndarray, np.ndarray] | None = None,
@@ -123,7 +125,8 @@ def fit(
         model: a compiled Keras model.
         x: training inputs, already shaped for the model.
         y: training targets.
-        epochs: index of the last epoch to run (as in ``model.fit``).
+        epochs: index of the last epoch to run (as in ``model.fit``), or a function that gives it,
+            asked after every complete epoch, so that a training can be made longer while it runs.
         batch_size: samples per weight update.
         seed: orders the samples of each epoch (``seeded_batches``); None lets Keras shuffle.
         validation_data: (x_val, y_val), evaluated after every epoch, or None.
@@ -181,6 +184,8 @@ def fit(
                 self.history.setdefault(name, []).append(value)
             if on_epoch_end is not None:
                 on_epoch_end(epoch, values)
+            if callable(epochs) and epoch + 1 >= epochs():
+                self.model.stop_training = True  # the planned end, as it stands now
 
     hooks = Hooks()
     hooks.history = {}
@@ -190,9 +195,11 @@ def fit(
     else:
         arguments = {"x": seeded_batches(x, y, batch_size, seed, initial_epoch), "steps_per_epoch": steps,
                      "shuffle": False}
+    # A training that may grow is given room to (the hooks end it at the planned epoch); the
+    # seeded stream of batches is endless anyway.
     model.fit(
         **arguments,
-        epochs=epochs,
+        epochs=epochs if not callable(epochs) else initial_epoch + UNBOUNDED_EPOCHS,
         initial_epoch=initial_epoch,
         validation_data=validation_data,
         callbacks=[hooks],

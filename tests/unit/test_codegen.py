@@ -71,3 +71,14 @@ def test_text_script_matches_the_app_network():
     assert "keras.layers.Dense(units=4, activation='softmax')" in source
     with pytest.raises(ValueError):
         text_script(config, "ab", "a")
+
+
+def test_scripts_note_the_learning_rate_changed_by_hand():
+    changes = ((1.5, "lr 0.01"),)
+    digit = digit_script(PerceptronConfig(), "test", changes)
+    text = text_script(RNNConfig(), "abcabcabd", "abc", changes=changes)
+    for source in (digit, text):
+        assert "#   after 1.50 epochs: learning rate 0.01" in source
+        compile(source, "script.py", "exec")  # still a valid script
+        assert source.index("after 1.50 epochs") < source.index("model.fit(")
+    assert "changed by hand" not in digit_script(PerceptronConfig(), "test")

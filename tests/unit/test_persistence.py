@@ -113,3 +113,9 @@ def test_a_zip_bomb_is_refused_before_keras_opens_it():
             archive.writestr(f"part{index}", b"x")
     with pytest.raises(ModelFileError, match="handful"):
         model_from_bytes(many.getvalue())
+
+
+def test_history_csv_has_the_learning_rate_in_force_at_each_epoch():
+    text = history_to_csv({"loss": [1.0, 0.5], "learning_rate": [0.001, 0.01]}, first_epoch=2)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows == [["epoch", "loss", "learning_rate"], ["3", "1.0", "0.001"], ["4", "0.5", "0.01"]]

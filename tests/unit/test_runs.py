@@ -69,3 +69,14 @@ def test_comparison_rows_show_accuracy_and_the_differing_settings():
     assert rows[1]["test accuracy"] is None and rows[1]["outcome"] == "diverged"
     assert rows[0]["learning_rate"] == "0.001" and rows[1]["learning_rate"] == "0.01"
     assert rows[1]["optimizer"] == "adam" and rows[0]["epochs done"] == 2 and "epochs" not in rows[0]
+
+
+def test_a_run_keeps_the_changes_made_while_it_trained_and_its_probes():
+    snapshot = Snapshot(status=Status.FINISHED, epoch=2, total_epochs=2, batch=0, steps_per_epoch=20, elapsed=1.0,
+                        waiting_ahead=0, history={**_history(0.9), "learning_rate": [0.001, 0.01]}, batch_curve=[],
+                        extras=[], results={}, message="", events=[(1.5, "lr 0.01")],
+                        probes={"digit": [{"epoch": 1, "probabilities": [0.1] * 10}]})
+    run = _run(1, MLPConfig(), 0.1)
+    run.update(snapshot)
+    again = run.snapshot()
+    assert again.events == [(1.5, "lr 0.01")] and again.probes == snapshot.probes and again.learning_rate == 0.01

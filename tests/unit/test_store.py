@@ -152,3 +152,13 @@ def test_a_locked_database_is_a_store_error_and_the_store_recovers(tmp_path):
     locker.close()
     store.save(make_run(number=2), None)
     assert [run.number for run in store.runs("alice", "mlp")] == [1, 2]
+
+
+def test_changes_by_hand_and_probes_come_back_with_the_run(store):
+    run = make_run(events=[(1.25, "lr 0.01")], probes={"digit": [{"epoch": 1, "probabilities": [0.1] * 10}]})
+    run.history["learning_rate"] = [0.001, 0.01]
+    store.save(run, small_model_file())
+    again = store.get(run.id)
+    assert again.events == [(1.25, "lr 0.01")] and again.probes == run.probes
+    snapshot = again.snapshot()
+    assert snapshot.events == [(1.25, "lr 0.01")] and snapshot.learning_rate == 0.01

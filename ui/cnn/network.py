@@ -3,7 +3,8 @@
 ``network_settings`` draws the sidebar widgets (one filter count per block in use);
 ``show_architecture`` writes the layers and their shapes; ``show_kernels`` shows the
 kernels the first layer learned and ``show_feature_maps``, for a drawn digit, every
-layer's feature maps.
+layer's feature maps. ``live_feature_maps`` redraws the drawn digit's first block in the
+training console after every epoch, so the filters are seen taking shape.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from nn_core.cnn.figures import feature_map_figure, kernel_figure
 from nn_core.figures.theme import SIGNED_ON_DARK_IN_WORDS
 from nn_core.per_model import remember
 from ui.charts import show
+from ui.digits.training import EpochPicture
 from ui.page import sidebar_start
 from ui.settings import DIGIT_BATCH_SIZES, settings_panel, stored_config
 from ui.state import PageState
 
 FILTER_COUNTS = [1, 2, 4, 8, 16, 32, 48, 64, 96, 128, 256]
 MAPS_SHOWN = 32  # per layer: more would be a wall of tiny pictures
+LIVE_MAPS = 8  # filters redrawn every epoch while it trains: enough to see them change, cheap to send
 
 
 def network_settings(state: PageState, max_samples: int) -> CNNConfig:
@@ -99,3 +102,15 @@ def show_feature_maps(state: PageState, model, image: np.ndarray) -> None:
         if filters > MAPS_SHOWN:
             st.caption(f"The first {MAPS_SHOWN} of {filters} filters.")
         show(state, feature_map_figure(block, shared_scale=shared, max_filters=MAPS_SHOWN), f"maps.{block[0].block}")
+
+
+def live_feature_maps(state: PageState) -> EpochPicture:
+    """The drawn digit's first block (convolution, activation, pooling), redrawn after every epoch of a training."""
+
+    def draw(epoch: int, block: list) -> None:
+        st.markdown(f"**Your digit through the first block after epoch {epoch}** · each card: convolution | "
+                    f"activation | pooling, for the first {min(LIVE_MAPS, block[0].maps.shape[2])} filters")
+        show(state, feature_map_figure(block, shared_scale=True, max_filters=LIVE_MAPS), "live_maps")
+
+    # Only the first block's three layers are kept: the latest epoch's, small arrays without the model.
+    return EpochPicture(compute=lambda model, image: layer_maps(model, image)[:3], draw=draw)

@@ -50,9 +50,9 @@ def settings(state: PageState, source_names: dict[str, str]) -> RNNConfig:
 def text_trainer(config: RNNConfig, text: str | None) -> Trainer:
     """The text lesson described for the train block."""
 
-    def script() -> str | None:
+    def script(changes: tuple[tuple[float, str], ...] = ()) -> str | None:
         # Without a usable text there is no script; the text section above says why.
-        return text_script(config, text, text[: config.sequence_length]) if text else None
+        return text_script(config, text, text[: config.sequence_length], changes=tuple(changes)) if text else None
 
     def plan(carry_on: Continued | None) -> Plan:
         if text is None:
@@ -86,4 +86,5 @@ def text_trainer(config: RNNConfig, text: str | None) -> Trainer:
                    "article's settings take a few seconds).",
         save_note="The model file carries the vocabulary of the text it learned, so it writes again when uploaded "
                   "here.",
+        classes=len(set(text)) if text else None,
     )

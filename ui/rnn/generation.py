@@ -1,4 +1,5 @@
-"""The recurrent page's outputs: a sample after each epoch while training, then generation."""
+"""The recurrent page's outputs: a sample after each epoch while training, the same start continued
+after each epoch side by side, then generation."""
 
 from __future__ import annotations
 
@@ -26,6 +27,20 @@ def latest_sample(snapshot: Snapshot, live: object = None) -> None:
     st.markdown(f"**Sample after epoch {latest['epoch']}** (temperature {SAMPLE_TEMPERATURE:g}, "
                 f"starting from {latest['start']!r}):")
     st.code(latest["sample"], language=None, wrap_lines=True)
+    continuations(snapshot)
+
+
+def continuations(snapshot: Snapshot) -> None:
+    """The same start text continued greedily after each epoch, newest first: the same question, answered better."""
+    rows = [extra for extra in snapshot.extras if "greedy" in extra]
+    if not rows:
+        return
+    st.markdown(f"**The same start, {rows[-1]['start']!r}, continued after each epoch** (always the likeliest "
+                "character, so the epochs compare; short epochs are sampled about twice a second):")
+    st.dataframe({"epoch": [row["epoch"] for row in reversed(rows)],
+                  "continuation": ["".join("⏎" if char == "\n" else char for char in row["greedy"])
+                                   for row in reversed(rows)]},
+                 hide_index=True, width="stretch", height=min(36 * len(rows) + 38, 300))
 
 
 def sample_history(snapshot: Snapshot) -> None:

@@ -32,3 +32,27 @@ def test_first_epoch_still_running_has_no_epoch_points():
     assert not traces(figure, "training") and not traces(figure, "validation")
     assert list(traces(figure, "training, running mean within the epoch")[0].x) == [0.25, 0.5]
     assert figure.layout.xaxis.range == (0, 5.05)
+
+
+def test_learning_rate_changes_are_marked_on_the_curves():
+    figure = training_curves(HISTORY, BATCHES, total_epochs=2, markers=[(1.5, "lr 0.01")])
+    assert [shape.x0 for shape in figure.layout.shapes] == [1.5, 1.5]  # on the loss and the accuracy panel
+    assert any(annotation.text == "lr 0.01" for annotation in figure.layout.annotations)
+
+
+def test_a_drawn_digit_over_epochs_highlights_what_the_network_decided():
+    from nn_core.figures import theme
+    from nn_core.figures.curves import digit_over_epochs
+
+    unsure = [0.1] * 10
+    sure = [0.02] * 10
+    sure[7] = 0.82
+    readings = [{"epoch": 1, "drawing": 1, "probabilities": unsure},
+                {"epoch": 2, "drawing": 1, "probabilities": sure},
+                {"epoch": 3, "drawing": 2, "probabilities": sure}]
+    figure = digit_over_epochs(readings)
+    assert len(figure.data) == 10 and figure.data[-1].name == "7"  # the decided digit on top
+    assert figure.data[-1].line.color == theme.ACCENT and list(figure.data[-1].y) == [0.1, 0.82, 0.82]
+    assert [annotation.text for annotation in figure.layout.annotations if annotation.text == "7"] == ["7"]
+    assert [shape.x0 for shape in figure.layout.shapes] == [2.5]  # a new drawing before epoch 3
+    assert digit_over_epochs([]).data == ()

@@ -135,6 +135,9 @@ def test_article_preset_learns_the_sentence():
     epochs = [extra["epoch"] for extra in snapshot.extras]
     assert epochs[0] == 1 and epochs[-1] == 100 and epochs == sorted(epochs)
     assert all(extra["sample"].startswith("This is G") for extra in snapshot.extras)
+    # The same start continued greedily after each epoch: by the last one, it is the sentence.
+    assert all(extra["greedy"].startswith("This is G") for extra in snapshot.extras)
+    assert snapshot.extras[-1]["greedy"][: len(generated)] == generated
 
 
 def test_bad_texts_end_in_sentences_not_tracebacks():

@@ -6,11 +6,11 @@ the drawing panel's fragment on every pen stroke, so it reads what the test-digi
 cached and stays within a few tens of milliseconds. The ``inspection`` section uses
 ``why.explain_mistakes`` and ``why.cell_digits`` for its mistakes and confusion matrix.
 
-Everything waits for a finished model (``common.finished``): a model still training
+Everything waits for a finished model (``Shown.settled``): a model still training
 would change under the caches. The computations live in ``nn_core.digits`` (embedding,
 saliency, robustness, confidence, ablation); this package only lays them out:
 
-- ``common``: widget keys, the finished-model rule, the test digits used;
+- ``common``: widget keys and the test digits used;
 - ``maps``: the map of a layer (PCA, t-SNE), before and after training, the drawn digit on it;
 - ``measures``: how robust, "I don't know", switching units off, and the drawn digit under each;
 - ``why``: saliency of one digit, the digits of a confusion-matrix cell.
@@ -26,7 +26,7 @@ import streamlit as st
 from nn_core.digits.data import MnistData
 from nn_core.digits.probes import probes
 from nn_core.errors import PlaygroundError
-from ui.digits.deeper.common import finished, key, test_digits
+from ui.digits.deeper.common import key, test_digits
 from ui.digits.deeper.maps import map_section, map_with_drawing
 from ui.digits.deeper.measures import (ablation_section, confidence_section, damaged_drawing, drawn_ablation,
                                        drawn_confidence, robustness_section)
@@ -54,7 +54,7 @@ def _lazy_tabs(state: PageState, name: str, labels: tuple[str, ...], sections: t
 def look_deeper(state: PageState, shown: Shown, data: MnistData) -> None:
     """The "Look deeper" section: a map of a layer, damaged digits, a confidence threshold, units off."""
     st.header("Look deeper")
-    if not finished(shown):
+    if not shown.settled:
         st.info("These views open once the training has ended: they measure the finished network.")
         return
     model = shown.payload
@@ -76,7 +76,7 @@ def look_deeper(state: PageState, shown: Shown, data: MnistData) -> None:
 
 def drawn_digit(state: PageState, shown: Shown, image: np.ndarray, data: MnistData) -> None:
     """The deeper views of the drawn digit, in tabs (only the open one runs on a pen stroke)."""
-    if not finished(shown):
+    if not shown.settled:
         return
     model = shown.payload
     try:

@@ -1,4 +1,4 @@
-"""What the look-deeper sections share: their widget keys, the finished-model rule, the test digits used."""
+"""What the look-deeper sections share: their widget keys and the test digits used."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from nn_core.digits import embedding
 from nn_core.digits.analysis import Evaluation, cached_evaluation, confusion_matrix
 from nn_core.digits.data import MnistData, to_float
 from ui.state import PageState
-from ui.train_block import Shown
 
 
 def key(state: PageState, *parts: object) -> str:
@@ -55,15 +54,6 @@ def selected_data(state: PageState, chart: str) -> list[list[Any]]:
         if data:
             found.append(list(data))
     return found
-
-
-def finished(shown: Shown) -> bool:
-    """Whether the page's model is final: an upload, or a run that has ended.
-
-    A model still training changes under every cache (maps, curves, evaluations), so the
-    deeper views wait for the end of its run.
-    """
-    return shown.payload is not None and (shown.uploaded or shown.live is None or shown.live.done)
 
 
 @dataclass(frozen=True)
