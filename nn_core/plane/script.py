@@ -17,6 +17,7 @@ from nn_core.codegen import model_code, optimizer_code
 from nn_core.plane.config import PlaneConfig
 from nn_core.plane.data import DATASETS, feature_columns, generate, split
 from nn_core.plane.training import PlanePoints
+from nn_core.training import steering_comment
 
 HEADER = '''\
 """{title}: the neural-network playground's settings as a plain Keras script.
@@ -77,7 +78,7 @@ model.compile(
 )
 model.summary()
 
-history = model.fit(x_train, y_train, epochs={epochs}, batch_size={batch_size}, validation_data=(x_test, y_test),
+{steering}history = model.fit(x_train, y_train, epochs={epochs}, batch_size={batch_size}, validation_data=(x_test, y_test),
                     verbose=2)
 {report}
 '''
@@ -87,13 +88,16 @@ def _source(function) -> str:
     return inspect.getsource(function).strip()
 
 
-def plane_script(config: PlaneConfig, data: PlanePoints, title: str = "The plane") -> str:
+def plane_script(config: PlaneConfig, data: PlanePoints, title: str = "The plane",
+                 changes: tuple[tuple[float, str], ...] = ()) -> str:
     """A standalone script that makes the setting's points and trains its network as the app does.
 
     Args:
         config: the setting.
         data: its points (``nn_core.plane.training.plane_points``); a student's own are written in.
         title: a few words naming the lesson, for the script's docstring.
+        changes: what was changed by hand while the page's run of these settings trained
+            (``(epoch, what)`` pairs), written as comments before ``model.fit``.
 
     Returns:
         Python source.
@@ -126,6 +130,6 @@ def plane_script(config: PlaneConfig, data: PlanePoints, title: str = "The plane
         features=list(config.features), targets=targets,
         model=model_code(config.build(data.classes), first=f"keras.Input(shape=({len(config.features)},))"),
         optimizer=optimizer_code(config), loss=config.loss_for(data.classes),
-        metrics='["accuracy"]' if data.classes else "[]", epochs=config.epochs, batch_size=config.batch_size,
+        metrics='["accuracy"]' if data.classes else "[]", steering=steering_comment(changes), epochs=config.epochs, batch_size=config.batch_size,
         report=report)
     return source

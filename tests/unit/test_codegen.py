@@ -12,6 +12,9 @@ from nn_core.digits.data import BUNDLED_PATH
 from nn_core.cnn import CNNConfig
 from nn_core.mlp import MLPConfig
 from nn_core.perceptron import PerceptronConfig
+from nn_core.plane import PlaneConfig
+from nn_core.plane.script import plane_script
+from nn_core.plane.training import plane_points
 from nn_core.rnn import RNNConfig
 from nn_core.rnn.script import text_script
 
@@ -77,7 +80,9 @@ def test_scripts_note_the_learning_rate_changed_by_hand():
     changes = ((1.5, "lr 0.01"),)
     digit = digit_script(PerceptronConfig(), "test", changes)
     text = text_script(RNNConfig(), "abcabcabd", "abc", changes=changes)
-    for source in (digit, text):
+    plane_config = PlaneConfig(train_samples=40)
+    plane = plane_script(plane_config, plane_points(plane_config), changes=changes)
+    for source in (digit, text, plane):
         assert "#   after 1.50 epochs: learning rate 0.01" in source
         compile(source, "script.py", "exec")  # still a valid script
         assert source.index("after 1.50 epochs") < source.index("model.fit(")

@@ -108,8 +108,8 @@ def _feature_boxes(state: PageState, container: Any) -> None:
 def plane_trainer(state: PageState, config: PlaneConfig) -> Trainer:
     """The plane described for the train block."""
 
-    def script() -> str:
-        return plane_script(config, plane_points(config, own_points(state)))
+    def script(changes: tuple[tuple[float, str], ...] = ()) -> str:
+        return plane_script(config, plane_points(config, own_points(state)), changes=tuple(changes))
 
     def plan(carry_on: Continued | None) -> Plan:
         options: dict[str, Any] = {}
