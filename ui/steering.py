@@ -41,6 +41,11 @@ def steering_controls(state: PageState, live: LiveRun, snapshot: Snapshot,
                 st.error(f"Cannot train further: {error}.")
         return
     paused = live.job.steering.paused  # what was asked: the job reaches its next batch boundary a moment later
+    # The plane's networks run many batches per Keras call (``steps_per_execution``): a step is one call.
+    per_call = int(getattr(live.job.model, "steps_per_execution", 1) or 1)
+    step_label, step_help = ("Step one batch", "One weight update, then hold again.") if per_call == 1 else (
+        f"Step {per_call} batches", f"Keras runs this network {per_call} batches per call, so a step is "
+                                    f"{per_call} weight updates, then it holds again.")
     columns = st.columns([1, 1, 1.4, 1.4, 1.4])
     # Presses are handled in callbacks, before the console redraws: the buttons it draws then
     # already show the new state (a fragment's own rerun cannot be asked for in every run).
@@ -48,7 +53,7 @@ def steering_controls(state: PageState, live: LiveRun, snapshot: Snapshot,
             ("pause", "Pause", ":material/pause:", paused, "Hold the training after the batch it is on; nothing "
                                                            "is lost."),
             ("resume", "Resume", ":material/play_arrow:", not paused, "Go on training from where it paused."),
-            ("step", "Step one batch", ":material/skip_next:", not paused, "One weight update, then hold again."),
+            ("step", step_label, ":material/skip_next:", not paused, step_help),
             ("more", "One more epoch", ":material/add:", False, "Plan one more epoch than the training has now."),
             ("stop", "Stop training", ":material/stop:", False, "End the training now; the model keeps what it "
                                                                 "has learned."))):

@@ -78,3 +78,23 @@ def test_the_divergence_hint_applies_a_learning_rate_that_trains():
     finish_training(app, "mlp")
     assert current_job(app, "mlp").snapshot().status == Status.FINISHED and not app.exception
     assert "The learning rate is too high" not in texts(app)
+
+
+def test_the_plane_steps_one_keras_call_of_many_batches():
+    # 500 points, some held back for testing, batches of 10: one Keras call runs a whole epoch's batches.
+    app = open_page("pages/plane.py", {"train_samples": "500", "batch_size": "10", "epochs": "200"})
+    button(app, "Train").click().run()
+    job = current_job(app, "plane")
+    button(app, "Pause").click().run()
+    until(lambda: job.status == Status.PAUSED)
+    app.run()
+    per_call = job.model.steps_per_execution
+    labels = [b.label for b in app.button]
+    assert per_call > 1 and f"Step {per_call} batches" in labels and "Step one batch" not in labels
+    held = job.snapshot().progress
+    button(app, f"Step {per_call} batches").click().run()
+    until(lambda: job.snapshot().progress > held)
+    until(lambda: job.status == Status.PAUSED)  # and holds again
+    button(app, "Stop training").click().run()
+    finish_training(app, "plane")
+    assert not app.exception
