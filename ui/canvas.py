@@ -31,6 +31,36 @@ from ui.state import PageState
 CANVAS_SIZE = 280
 STROKE_WIDTH = 18
 
+# The canvas component sends a drawing 200 ms after the pen lifts (so that strokes in quick
+# succession travel together); that wait alone was most of the time to "Prediction: N".
+# Added once to the app's document (``st.html`` is not in an iframe): when the pen lifts
+# from a canvas, press the component's own "Update the app with this drawing" button of
+# its toolbar, which sends the drawing at once and cancels the wait. Where the button is
+# not found (another version of the component), the component's own wait still applies.
+_SEND_ON_PEN_LIFT = """
+<script>
+if (!window.playgroundSendsOnPenLift) {
+  window.playgroundSendsOnPenLift = true;
+  let drawingOn = null;
+  document.addEventListener("pointerdown", (event) => {
+    drawingOn = event.composedPath().find(
+      (node) => node instanceof HTMLCanvasElement && node.classList.contains("upper-canvas")) || null;
+  }, true);
+  document.addEventListener("pointerup", () => {
+    const canvas = drawingOn;
+    drawingOn = null;
+    if (!canvas) return;
+    setTimeout(() => {  // after the component has added the stroke
+      for (let node = canvas.parentElement; node; node = node.parentElement || node.getRootNode().host) {
+        const send = node.querySelector && node.querySelector('button[aria-label="Update the app with this drawing"]');
+        if (send) { send.click(); return; }
+      }
+    }, 10);
+  }, true);
+}
+</script>
+"""
+
 
 def draw_digit(state: PageState, name: str = "main", live: LiveRun | None = None,
                in_fragment: bool = False) -> np.ndarray | None:
@@ -51,7 +81,7 @@ def draw_digit(state: PageState, name: str = "main", live: LiveRun | None = None
     st.caption("Draw with the mouse, or a finger on a touch screen:")
     # The canvas's toolbar (undo, redo, clear) floats just above it on hover: this empty
     # line gives it room instead of letting it cover the caption.
-    st.html('<div style="height: 1.6rem"></div>')
+    st.html('<div style="height: 1.6rem"></div>' + _SEND_ON_PEN_LIFT, unsafe_allow_javascript=True)
     generation = state.setdefault("canvas_generation", name, 0)
     # A run's kept drawing is where a fresh canvas starts; it stays fixed while the student draws on.
     start_key = state.key("widget", "canvas_start", name, generation)

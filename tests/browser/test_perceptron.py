@@ -9,7 +9,19 @@ from support.browser import assert_no_exception, draw, drawing_canvas, open_app_
 pytestmark = pytest.mark.browser
 
 
+# Counts the presses of the canvas toolbar's send button (ui/canvas.py presses it when the pen lifts).
+COUNT_SENDS = """
+window.__sends = 0;
+const click = HTMLButtonElement.prototype.click;
+HTMLButtonElement.prototype.click = function () {
+  if (this.getAttribute("aria-label") === "Update the app with this drawing") window.__sends += 1;
+  return click.call(this);
+};
+"""
+
+
 def test_train_then_draw_a_one(page, app_url):
+    page.add_init_script(COUNT_SENDS)
     open_app_page(page, f"{app_url}/perceptron?train_samples=3000&epochs=3")
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("Test accuracy:").wait_for(timeout=90_000)
@@ -17,6 +29,8 @@ def test_train_then_draw_a_one(page, app_url):
     canvas = drawing_canvas(page)
     draw(page, canvas, [[(0.5, 0.12), (0.5, 0.5), (0.5, 0.88)]])
     page.get_by_text("Prediction: 1").wait_for(timeout=30_000)
+    # The drawing was sent as the pen lifted, not after the canvas component's own 200 ms wait.
+    assert page.evaluate("() => window.__sends") == 1
     assert_no_exception(page)
     page.screenshot(path="/tmp/perceptron-browser.png", full_page=True)
 
