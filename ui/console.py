@@ -28,6 +28,9 @@ from ui.state import PageState
 from ui.steering import steering_controls
 
 REDRAW_SECONDS = 1.0
+# A training waiting for a free slot has only its place in the queue to show: its console
+# is redrawn less often, so a class queued behind two trainings does not slow them down.
+WAITING_REDRAW_SECONDS = 3.0
 FIRST_BATCH_WAIT_SECONDS = 3.0  # how long the Train click waits to show a first batch learned
 
 
@@ -124,6 +127,7 @@ def _live_panel(state: PageState, live: LiveRun, mine: bool, extra: Callable[[Sn
                 redraw_seconds: float, more: Callable[[], LiveRun] | None,
                 hints: Callable[[Snapshot, LiveRun], None] | None) -> None:
     alive = not live.done
+    waiting = alive and live.snapshot().status == Status.WAITING
     watcher = session_watcher()
 
     def one_more_epoch() -> None:
@@ -138,10 +142,12 @@ def _live_panel(state: PageState, live: LiveRun, mine: bool, extra: Callable[[Sn
         state.set("run", started.id)
         st.rerun()  # the whole page follows the new run
 
-    @st.fragment(run_every=redraw_seconds if alive else None)
+    @st.fragment(run_every=(WAITING_REDRAW_SECONDS if waiting else redraw_seconds) if alive else None)
     def panel() -> None:
         live.seen(*watcher)
         snapshot = live.snapshot()
+        if waiting and snapshot.status != Status.WAITING:
+            st.rerun()  # its slot came: the whole page, so the console is redrawn at the training's pace
         if mine:
             steering_controls(state, live, snapshot, one_more_epoch if more is not None else None)
         progress(snapshot)
