@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from support.browser import assert_no_exception, draw, drawing_canvas, open_app_page, wait_until_idle
+from support.browser import assert_no_exception, draw, drawing_canvas, open_app_page, train_and_post, wait_until_idle
 
 pytestmark = pytest.mark.browser
 ONE = [[(0.5, 0.12), (0.5, 0.5), (0.5, 0.88)]]
@@ -47,16 +47,6 @@ def choose(tab, label: str, option: str) -> None:
         except PlaywrightTimeout:
             tab.keyboard.press("Escape")
     raise AssertionError(f"could not choose {option!r} in {label!r}")
-
-
-def train_and_post(tab, url: str) -> None:
-    open_app_page(tab, url)
-    tab.get_by_role("button", name="Train", exact=True).click()
-    tab.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Test accuracy:").first.wait_for(
-        timeout=120_000)
-    wait_until_idle(tab)
-    tab.get_by_role("button", name=re.compile(r"Post Run \d to the class board")).click()
-    tab.get_by_text(re.compile(r"Run \d is on the board of")).wait_for()
 
 
 def test_a_class_board_and_a_lesson_link(browser, app_url):

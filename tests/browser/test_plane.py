@@ -9,9 +9,8 @@ import time
 
 import numpy as np
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from support.browser import assert_no_exception, open_app_page, wait_until_idle
+from support.browser import assert_no_exception, open_app_page, press_download, wait_until_idle
 
 from nn_core.plane import PlaneConfig
 from nn_core.plane.training import plane_points
@@ -38,24 +37,9 @@ def accuracy(page) -> float:
 
 
 def download_script(page, path) -> None:
-    """Open the code expander and download the script; press twice at most, as a person would if nothing came.
-
-    (A download button reruns the page when pressed; on a loaded machine the browser once never got
-    the file, as ``support.browser.download_model`` has seen for model files.)
-    """
+    """Open the code expander and download the script (pressed twice at most, as the model download is)."""
     page.get_by_text("Show the code: this setting as a plain Keras script").click()
-    button = page.get_by_role("button", name="Download the script")
-    shown = []
-    for _ in range(2):
-        try:
-            with page.expect_download(timeout=45_000) as download:
-                button.click()
-            download.value.save_as(path)
-            return
-        except PlaywrightTimeout:
-            shown.append(page.locator('[data-testid="stDownloadButtonError"]').all_inner_texts())
-            wait_until_idle(page)
-    raise AssertionError(f"no script downloaded after two presses; the button said {shown}")
+    press_download(page, page.get_by_role("button", name="Download the script"), path)
 
 
 def test_two_spirals_are_learned_while_the_neurons_and_the_regions_change(page, app_url):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from scripts.app_server import AppServer, free_port
-from support.browser import assert_no_exception, open_app_page, wait_until_idle
+from support.browser import assert_no_exception, open_app_page, train_and_post
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -102,13 +102,7 @@ def test_a_class_across_two_replicas(browser, proxy):
         tab.get_by_placeholder("Your name on the class board").fill(f"Student {number}")
         tab.get_by_role("button", name="Join", exact=True).click()
         tab.get_by_text(re.compile(f"you are Student {number} on its board")).wait_for()
-        open_app_page(tab, f"{base}/perceptron?train_samples=1000&epochs=1&seed={number}")
-        tab.get_by_role("button", name="Train", exact=True).click()
-        tab.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Test accuracy:").first.wait_for(
-            timeout=120_000)
-        wait_until_idle(tab)
-        tab.get_by_role("button", name=re.compile(r"Post Run \d to the class board")).click()
-        tab.get_by_text(re.compile(r"Run \d is on the board of")).wait_for()
+        train_and_post(tab, f"{base}/perceptron?train_samples=1000&epochs=1&seed={number}")
 
         tab.reload()  # a reload stays on its replica, and finds its run there
         open_app_page(tab, tab.url)

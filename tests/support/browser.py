@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 
@@ -60,16 +61,20 @@ def drawing_canvas(page, index: int = -1):
 
 
 def download_model(page, expander: str, path) -> None:
-    """Open the page's save expander, press 'Download model (.keras)' and save the file to ``path``.
+    """Open the page's save expander, press 'Download model (.keras)' and save the file to ``path``."""
+    page.get_by_text(expander).click()
+    press_download(page, page.get_by_role("button", name="Download model (.keras)"), path)
 
-    The model file is made on the server when the button is pressed. Once in a CI run the
+
+def press_download(page, button, path) -> None:
+    """Press a download button and save the file to ``path``; press again, once, if nothing came.
+
+    The file is made on the server when the button is pressed. Once in a CI run the
     browser never got it; a person would press again, so this presses at most twice and
     says what the button showed each time nothing came.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.get_by_text(expander).click()
-    button = page.get_by_role("button", name="Download model (.keras)")
     shown = []
     for _ in range(2):
         try:
@@ -97,3 +102,14 @@ def upload_in_fresh_session(browser, url: str, expander: str, path, uploader_tex
     fresh.get_by_text(f"Loaded {path.name}").wait_for(timeout=60_000)
     wait_until_idle(fresh)
     return fresh
+
+
+def train_and_post(tab, url: str) -> None:
+    """Open a lesson page, train, and post the run to the class board this browser joined."""
+    open_app_page(tab, url)
+    tab.get_by_role("button", name="Train", exact=True).click()
+    tab.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Test accuracy:").first.wait_for(
+        timeout=120_000)
+    wait_until_idle(tab)
+    tab.get_by_role("button", name=re.compile(r"Post Run \d to the class board")).click()
+    tab.get_by_text(re.compile(r"Run \d is on the board of")).wait_for()
