@@ -1,12 +1,8 @@
 """The Convolutional Network page through AppTest: the filter lab, the settings, training, a drawn digit."""
 
-import base64
-import io
-
 import pytest
-from PIL import Image, ImageDraw
 
-from support.apptest import button, finish_training, key, open_page, texts
+from support.apptest import button, canvas_drawing, finish_training, key, open_page, texts
 from nn_core.cnn import filters
 from nn_core.cnn.images import sample_image
 
@@ -116,16 +112,6 @@ def test_bad_link_values_warn_and_fall_back():
     assert app.sidebar.slider(key=key("cnn", "setting", "conv_blocks")).value == 2
     assert app.sidebar.select_slider(key=key("cnn", "setting", "filters_1")).value == 8
     assert not app.exception
-
-
-def canvas_drawing() -> dict:
-    """What the drawing canvas sends for a white 7 drawn on black."""
-    image = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
-    ImageDraw.Draw(image).line([(60, 50), (220, 50), (120, 250)], fill=(255, 255, 255, 255), width=18)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    return {"drawing": {"raw": None, "data": url}, "backgroundFit": None}
 
 
 @pytest.fixture(scope="module")

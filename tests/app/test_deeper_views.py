@@ -5,14 +5,11 @@ by setting its tab's or expander's session key, as a click would, and feed the c
 through its session-state value.
 """
 
-import base64
-import io
 import time
 
 import pytest
-from PIL import Image, ImageDraw
 
-from support.apptest import button, finish_training, key, open_page, texts
+from support.apptest import button, canvas_drawing, finish_training, key, open_page, texts
 
 MLP_SMALL = {"train_samples": "1000", "epochs": "2", "batch_size": "32", "hidden_units": "32", "activations": "relu"}
 CNN_SMALL = {"conv_blocks": "1", "filters_1": "4", "dense_units": "0", "train_samples": "600", "epochs": "1"}
@@ -38,16 +35,6 @@ def chart_keys(app) -> set[str]:
 def has_chart(app, page, name) -> bool:
     wanted = key(page, "chart", name)
     return any(wanted in identifier for identifier in chart_keys(app))
-
-
-def canvas_drawing() -> dict:
-    """What the drawing canvas sends for a white 7 drawn on black."""
-    image = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
-    ImageDraw.Draw(image).line([(60, 50), (220, 50), (120, 250)], fill=(255, 255, 255, 255), width=18)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return {"drawing": {"raw": None, "data": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()},
-            "backgroundFit": None}
 
 
 def assert_fine(app) -> None:

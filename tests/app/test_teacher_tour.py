@@ -6,12 +6,7 @@
    not two.
 """
 
-import base64
-import io
-
-from PIL import Image, ImageDraw
-
-from support.apptest import button, finish_training, key, open_page, texts
+from support.apptest import button, canvas_drawing, finish_training, key, open_page, texts
 
 from nn_core.mlp import MLPConfig
 from nn_core.perceptron import PerceptronConfig
@@ -88,27 +83,18 @@ def test_the_filter_labs_settings_live_in_the_link():
     assert again.text_area(key=key("cnn", "widget", "lab", "custom")).value == "0 1 0\n1 -4 1\n0 1 0"
 
 
-def drawn_seven() -> dict:
-    image = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
-    ImageDraw.Draw(image).line([(60, 50), (220, 50), (120, 250)], fill=(255, 255, 255, 255), width=18)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return {"drawing": {"raw": None, "data": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()},
-            "backgroundFit": None}
-
-
 def test_the_perceptron_says_what_its_sigmoid_outputs_are():
     app = open_page("pages/perceptron.py", {"train_samples": "1000", "epochs": "1"})
     button(app, "Train").click().run()
     finish_training(app, "perceptron")
-    app.session_state[key("perceptron", "canvas", "main", 0)] = drawn_seven()
+    app.session_state[key("perceptron", "canvas", "main", 0)] = canvas_drawing()
     app.run()
     captions = " ".join(caption.value for caption in app.caption)
     assert "fires at" in captions and "need not add up to 1" in captions and not app.exception
     softmax = open_page("pages/perceptron.py", {"train_samples": "1000", "epochs": "1", "activation": "softmax"})
     button(softmax, "Train").click().run()
     finish_training(softmax, "perceptron")
-    softmax.session_state[key("perceptron", "canvas", "main", 0)] = drawn_seven()
+    softmax.session_state[key("perceptron", "canvas", "main", 0)] = canvas_drawing()
     softmax.run()
     captions = " ".join(caption.value for caption in softmax.caption)
     assert "% sure" in captions and "fires at" not in captions

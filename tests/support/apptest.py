@@ -58,3 +58,18 @@ def button(app: AppTest, label: str):
     matches = [b for b in app.button if b.label == label]
     assert matches, f"no button {label!r}; buttons: {[b.label for b in app.button]}"
     return matches[0]
+
+
+def canvas_drawing() -> dict:
+    """What the drawing canvas sends (its session value) for a white 7 drawn on black."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
+    ImageDraw.Draw(image).line([(60, 50), (220, 50), (120, 250)], fill=(255, 255, 255, 255), width=18)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return {"drawing": {"raw": None, "data": url}, "backgroundFit": None}
