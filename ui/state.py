@@ -39,7 +39,7 @@ KEYS: dict[str, str] = {
     "hint": "a hint's Apply button, by hint name",
     # Saving and sharing
     "upload": "the model uploader",
-    "uploaded": "the model loaded from an upload: {payload, time, signature, fresh, epochs}",
+    "uploaded": "the model loaded from an upload: {payload, time, signature, fresh, epochs, notes}",
     "download": "a download button, by what it downloads",
     "delete": "the run-deleting buttons, by which",
     # A teacher's class

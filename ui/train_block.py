@@ -189,7 +189,7 @@ def _train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> 
         if trainer.save_note:
             st.caption(trainer.save_note)
         downloads(state, config, live, None if payload is None else trainer.model_of(payload),
-                  live.notes if live is not None and uploaded is None else None)
+                  _file_notes(state, live, uploaded is not None))
         settings_upload(state, config)
         if live is not None and live.done and uploaded is None:
             run_link(state, live)
@@ -302,18 +302,26 @@ def continued_from(registry: RunRegistry, trainer: Trainer, live: LiveRun | None
                      live.id)
 
 
+def _file_notes(state: PageState, live: LiveRun | None, from_upload: bool) -> Callable[[], dict[str, Any]]:
+    """What the downloaded model file carries besides its weights: the lesson's notes (a text
+    model's vocabulary, say) and how many epochs the model has had, so that training it
+    further after an upload counts on from there. An uploaded model keeps its own file's."""
+    if from_upload:
+        stored = state.get("uploaded")
+        return lambda: {**stored.get("notes", {}), "epochs": stored["epochs"]}
+    if live is None:
+        return dict
+    snapshot = live.snapshot()
+    return lambda: {**(live.notes() or {}), "epochs": snapshot.first_epoch + snapshot.epoch}
+
+
 def downloads(state: PageState, config: TrainingConfig, live: LiveRun | None, model: Any,
-              notes: Callable[[], dict[str, Any] | None] | None) -> None:
-    """Download buttons for the current model, the run's history and the settings."""
+              notes: Callable[[], dict[str, Any]]) -> None:
+    """Download buttons for the current model (with ``notes()`` in its file), the run's history and the settings."""
     columns = st.columns(3)
-    snapshot = live.snapshot() if live is not None and model is not None else None
-    # How many epochs the model has had travels with it, so that training it further after an
-    # upload counts on from there.
-    epochs = {"epochs": snapshot.first_epoch + snapshot.epoch} if snapshot is not None else {}
     if model is not None:
         columns[0].download_button(
-            "Download model (.keras)", data=lambda: model_to_bytes(model, {**((notes() if notes else None) or {}),
-                                                                          **epochs}),
+            "Download model (.keras)", data=lambda: model_to_bytes(model, notes()),
             file_name=f"{state.slug}.keras", mime="application/zip", key=state.key("download", "model"),
             on_click="ignore", help="The trained network, weights and optimizer state; upload it again here later.")
     snapshot = live.snapshot() if live is not None else None
@@ -348,9 +356,11 @@ def upload_once(state: PageState, trainer: Trainer) -> None:
     except PlaygroundError as error:
         st.error(f"Cannot use {upload.name}: {error}.")
         return
-    epochs = read_notes(data).get("epochs", 0)
+    notes = read_notes(data)
+    epochs = notes.get("epochs", 0)
     state.set("uploaded", {"payload": payload, "time": time.time(), "signature": signature, "fresh": True,
-                           "epochs": epochs if isinstance(epochs, int) and 0 <= epochs < 100_000 else 0})
+                           "epochs": epochs if isinstance(epochs, int) and 0 <= epochs < 100_000 else 0,
+                           "notes": notes})
     st.rerun()  # the whole page follows the upload at once (the continue-training choice above it too)
 
 

@@ -2,8 +2,10 @@
 
 import pytest
 
-from support.browser import (EXCEPTION, assert_no_exception, download_model, open_app_page, upload_in_fresh_session,
-                     wait_until_idle)
+from support.browser import (EXCEPTION, assert_no_exception, download_model, open_app_page, press_download,
+                     upload_in_fresh_session, wait_until_idle)
+
+from nn_core.persistence import read_notes
 
 pytestmark = pytest.mark.browser
 
@@ -51,5 +53,10 @@ def test_a_downloaded_text_model_writes_again_when_uploaded(browser, page, app_u
     wait_until_idle(fresh)
     generated = fresh.locator('[data-testid="stCode"]').all_inner_texts()
     assert any("This is Greenfield a tiny school where machines learn" in block for block in generated), generated
+    # Downloaded again from the session that uploaded it, the file keeps what it carried (its vocabulary).
+    again = tmp_path / "rnn-again.keras"
+    press_download(fresh, fresh.get_by_role("button", name="Download model (.keras)"), again)
+    assert read_notes(again.read_bytes()) == read_notes(path.read_bytes())
+    assert read_notes(again.read_bytes())["vocabulary"]
     assert_no_exception(fresh)
     fresh.context.close()
