@@ -313,6 +313,17 @@ class RunRegistry:
             live.save_error = f"the model could not be written ({error})"
             LOG.exception("run %s not saved", live.id)
 
+    def stop_all(self, message: str, wait_seconds: float) -> int:
+        """Stop every training, each kept as it is now and saved (within ``wait_seconds`` in all); how many."""
+        with self._lock:
+            running = [live for live in self._runs.values() if live.job is not None and not live.done]
+        for live in running:
+            live.job.stop(message)
+        deadline = time.monotonic() + wait_seconds
+        for live in running:
+            live.job.wait(max(0.0, deadline - time.monotonic()))
+        return len(running)
+
     # Memory -----------------------------------------------------------------------------
     def sweep(self) -> list[str]:
         """Drop from memory the finished, saved runs no page needs now.

@@ -388,7 +388,7 @@ class TrainingJob:
         try:
             results = self.evaluate(self.model) if self.evaluate else {}
         except Exception as error:
-            results, message = {}, f"{message} Evaluation failed: {error}".strip()
+            results, message = {}, f"{message} Evaluation failed: {str(error)[:200]}".strip()  # not its arrays
         self._set(results=results, message=message, status=status)
 
     def _end(self) -> None:

@@ -83,3 +83,19 @@ def test_a_reload_a_second_reload_and_a_restart_find_the_run(browser, server):
     assert_no_exception(other)
     other.context.close()
     student.close()
+
+
+def test_a_training_running_when_the_server_restarts_keeps_what_it_learned(browser, server):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    open_app_page(page, f"{server.url}/mlp?train_samples=8000&epochs=40&batch_size=16")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(re.compile(r"Epoch [2-9]/40")).wait_for(timeout=120_000)
+
+    server.restart()  # SIGTERM, as a deployment or a restarted service sends
+    open_app_page(page, page.url)
+    page.get_by_text("Stopped because the server was restarted").wait_for(timeout=60_000)
+    accuracy(page)  # tested once it stopped, as any stopped run
+    page.get_by_text("Confusion matrix", exact=True).wait_for()  # its model is back to look inside
+    assert runs_in_history(page, expected=1)
+    assert_no_exception(page)
+    page.context.close()

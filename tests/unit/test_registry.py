@@ -82,6 +82,24 @@ def test_a_training_no_page_shows_any_more_stops_and_keeps_what_it_learned(store
     assert live.saved and store.get(live.id).status == "stopped"
 
 
+def test_a_server_that_stops_stops_its_trainings_and_saves_them(store, mnist):
+    registry = RunRegistry(store, LESSON_MAP)
+    long = PerceptronConfig(train_samples=8000, epochs=50, batch_size=8)
+    runs = [start(registry, mnist, owner, config=long) for owner in ("alice", "bob")]
+    for live in runs:
+        while not live.snapshot().batch_curve:  # each has learned something
+            time.sleep(0.05)
+    assert registry.stop_all("Stopped because the server was restarted.", wait_seconds=30) == 2
+    assert registry.stop_all("again", wait_seconds=1) == 0  # nothing left running
+
+    restarted = RunRegistry(store, LESSON_MAP)
+    for owner, live in zip(("alice", "bob"), runs):
+        found = restarted.latest(owner, "perceptron")
+        assert found.id == live.id and found.snapshot().status == Status.STOPPED
+        assert found.snapshot().message == "Stopped because the server was restarted."
+        assert restarted.payload(found) is not None  # its model came back
+
+
 def test_a_reload_within_the_grace_period_keeps_the_training_going(store, mnist, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_ORPHAN_SECONDS", "3")
     registry = RunRegistry(store, LESSON_MAP)
