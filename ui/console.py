@@ -151,6 +151,8 @@ def _live_panel(state: PageState, live: LiveRun, mine: bool, extra: Callable[[Sn
         if mine:
             steering_controls(state, live, snapshot, one_more_epoch if more is not None else None)
         progress(snapshot)
+        if snapshot.status == Status.WAITING and not snapshot.batch_curve:
+            return  # nothing learned yet: no curves to draw (a queued class redraws often)
         show(state, training_curves(snapshot.history, snapshot.batch_curve, snapshot.total_epochs,
                                     snapshot.first_epoch, markers=snapshot.events), "curves")
         outcome(snapshot)
