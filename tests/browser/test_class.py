@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from support.browser import assert_no_exception, draw, drawing_canvas, open_app_page, train_and_post, wait_until_idle
+from support.browser import (assert_no_exception, create_class, draw, drawing_canvas, open_app_page, train_and_post,
+                     wait_until_idle)
 
 pytestmark = pytest.mark.browser
 ONE = [[(0.5, 0.12), (0.5, 0.5), (0.5, 0.88)]]
@@ -51,12 +52,7 @@ def choose(tab, label: str, option: str) -> None:
 
 def test_a_class_board_and_a_lesson_link(browser, app_url):
     teacher = new_tab(browser)
-    open_app_page(teacher, f"{app_url}/class")
-    teacher.get_by_placeholder("e.g. Year 11 computing, Tuesday").fill("Tuesday <b>class</b>")
-    teacher.get_by_role("button", name="Create the class").click()
-    join_link = teacher.locator('[data-testid="stCode"]').filter(has_text="?class=").first
-    join_link.wait_for()
-    link = join_link.inner_text().strip()
+    link = create_class(teacher, f"{app_url}/class", "Tuesday <b>class</b>")
     assert re.search(r"\?class=[A-Z2-9]{6}$", link)
     assert "key=" in teacher.url and "key=" not in link  # the teacher's secret is not in the join link
     teacher.get_by_text("Tuesday <b>class</b>").first.wait_for()  # the title as typed, never as HTML

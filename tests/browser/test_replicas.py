@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from scripts.app_server import AppServer, free_port
-from support.browser import assert_no_exception, open_app_page, train_and_post
+from support.browser import assert_no_exception, create_class, open_app_page, train_and_post
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -77,12 +77,7 @@ def replica_of(tab, base: str, replicas: dict[str, int]) -> int:
 def test_a_class_across_two_replicas(browser, proxy):
     base, replicas = proxy
     teacher = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
-    open_app_page(teacher, f"{base}/class")
-    teacher.get_by_placeholder("e.g. Year 11 computing, Tuesday").fill("Two replicas")
-    teacher.get_by_role("button", name="Create the class").click()
-    join_link = teacher.locator('[data-testid="stCode"]').filter(has_text="?class=").first
-    join_link.wait_for()
-    link = join_link.inner_text().strip()
+    link = create_class(teacher, f"{base}/class", "Two replicas")
 
     students, seen = [], set()
     for attempt in range(16):  # new browsers until one has landed on each replica

@@ -113,3 +113,13 @@ def train_and_post(tab, url: str) -> None:
     wait_until_idle(tab)
     tab.get_by_role("button", name=re.compile(r"Post Run \d to the class board")).click()
     tab.get_by_text(re.compile(r"Run \d is on the board of")).wait_for()
+
+
+def create_class(tab, url: str, name: str) -> str:
+    """On the Class page at ``url``, create a class called ``name``; returns its join link."""
+    open_app_page(tab, url)
+    tab.get_by_placeholder("e.g. Year 11 computing, Tuesday").fill(name)
+    tab.get_by_role("button", name="Create the class").click()
+    join_link = tab.locator('[data-testid="stCode"]').filter(has_text="?class=").first
+    join_link.wait_for()
+    return join_link.inner_text().strip()
