@@ -88,13 +88,39 @@ def browser():
         instance.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so a fixture can tell that its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def describe_failed_page(tab, name: str) -> None:
+    """Print what a failed test's tab showed (CI keeps only the output): its address, text and a screenshot's path."""
+    try:
+        text = tab.locator('[data-testid="stMain"]').inner_text(timeout=5_000)
+        shot = Path(tempfile.gettempdir()) / f"failed-{name}.png"
+        tab.screenshot(path=str(shot), full_page=True, timeout=10_000)
+    except Exception as error:  # the tab itself may be what failed
+        print(f"could not read the failed page: {error}")
+        return
+    print(f"The page at {tab.url} showed (screenshot: {shot}):\n{text[-3000:]}")
+
+
 @pytest.fixture
-def page(browser, app_url):
-    """A fresh browser tab (its own session and its own cookies) on a wide screen."""
+def page(request, browser, app_url):
+    """A fresh browser tab (its own session and its own cookies) on a wide screen.
+
+    When its test fails, the page's text is printed with the failure.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        describe_failed_page(tab, request.node.name)
     context.close()
 
 

@@ -8,6 +8,7 @@ shows.
 import math
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from support.browser import assert_no_exception, draw, drawing_canvas, open_app_page, wait_until_idle
 
@@ -32,6 +33,30 @@ def train(page, url: str) -> None:
     page.get_by_text("Look deeper", exact=True).wait_for()
 
 
+def click_point(figure, index: int, hover_text: str) -> None:
+    """Click a Plotly marker as a person does: move onto it, see its hover label, then click.
+
+    Plotly selects on a click the point its hover last found under the pointer. A click sent
+    in one jump from elsewhere (as ``locator.click`` does) can come before any hover, and on a
+    slow machine selected nothing: CI once lost the click this way.
+    """
+    point = figure.locator("g.scatterlayer path.point").nth(index)
+    point.scroll_into_view_if_needed()
+    label = figure.locator("g.hoverlayer").get_by_text(hover_text).first
+    mouse = figure.page.mouse
+    for _ in range(5):
+        box = point.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        mouse.move(x - 8, y - 8)
+        mouse.move(x, y, steps=5)
+        try:
+            label.wait_for(timeout=3_000)
+            break
+        except PlaywrightTimeout:  # no hover yet: move off and onto the point again
+            mouse.move(0, 0)
+    mouse.click(x, y)
+
+
 def open_tab(page, name: str, last: bool = False) -> None:
     tabs = page.get_by_role("tab", name=name)
     (tabs.last if last else tabs.first).click()
@@ -44,8 +69,7 @@ def test_mlp_views_cells_and_a_drawn_digit(page, app_url):
     chart(page, "mlp", "map_after").locator("g.scatterlayer").first.wait_for()
     chart(page, "mlp", "map_before").locator("g.scatterlayer").first.wait_for()
     # A click on the matrix's cell "true 1, read 1" shows those digits.
-    cells = chart(page, "mlp", "confusion").locator("g.scatterlayer path.point")
-    cells.nth(1 * 10 + 1).click(force=True)
+    click_point(chart(page, "mlp", "confusion"), 1 * 10 + 1, "true 1, predicted 1")
     wait_until_idle(page)
     page.get_by_text("True 1, answered 1").first.wait_for()
     chart(page, "mlp", "cell_digits").wait_for()
