@@ -12,6 +12,10 @@ table, then as its last line one JSON object:
   alternately in the same run.
 - ``generation_speedup``: the app's text generation against the article's per-character
   ``model.predict`` loop on the same model.
+- ``checkpoint_share``: the share of a training's time spent saving it while it runs
+  (``nn_core.checkpoints``): one save of the default MLP and CNN (trained a batch, so the
+  optimizer's state is in the file) to a SQLite store, over ``PLAYGROUND_CHECKPOINT_SECONDS``;
+  the larger of the two.
 """
 
 from __future__ import annotations
@@ -127,6 +131,34 @@ def bench_training(rounds: int, epochs: int) -> tuple[float, list[list[str]]]:
     return ratio, rows
 
 
+def bench_checkpoint(repeats: int) -> tuple[float, list[list[str]]]:
+    import tempfile
+
+    from nn_core import limits
+    from nn_core.checkpoints import SaveWhileTraining
+    from nn_core.lessons import LESSONS
+    from nn_core.runs import Run, new_run_id
+    from nn_core.store import RunStore
+
+    folder = Path(tempfile.mkdtemp(prefix="playground-bench-"))
+    store = RunStore(f"sqlite:///{folder / 'runs.db'}", folder / "models",
+                     {lesson.config_class.__name__: lesson.config_class for lesson in LESSONS})
+    data = load_mnist("bundled")
+    shares, rows = [], []
+    for slug, config in (("mlp", MLPConfig()), ("cnn", CNNConfig())):
+        model = build_model(config)
+        model.train_on_batch(shape_for(config, data.x_train[:64].astype("float32") / 255), data.y_train[:64])
+        job = TrainingJob(TrainingData(data.x_train[:1], data.y_train[:1]), 1, 1, model=model)
+        record = Run(id=new_run_id(), owner="bench", lesson=slug, number=1, config=config)
+        keeper = SaveWhileTraining(store, record, lambda: None, lambda: True)
+        seconds = median_seconds(lambda: keeper.save(job), repeats)
+        shares.append(seconds / limits.checkpoint_seconds())
+        rows.append([f"save a training while it runs: default {slug.upper()}, {store.get(record.id).model_bytes:,} bytes",
+                     f"{seconds * 1000:.0f} ms", f"every {limits.checkpoint_seconds():.0f} s",
+                     f"{shares[-1]:.2%} of its time"])
+    return max(shares), rows
+
+
 def bench_generation(repeats: int) -> tuple[float | None, list[list[str]]]:
     try:
         from benchmarks.generation import generation_speedup
@@ -145,7 +177,8 @@ def main() -> None:
     predict_speedup, rows = bench_predict(repeats)
     training_overhead, training_rows = bench_training(rounds, epochs)
     generation_speedup, generation_rows = bench_generation(repeats // 4 or 1)
-    rows += training_rows + generation_rows
+    checkpoint_share, checkpoint_rows = bench_checkpoint(max(5, repeats // 4))
+    rows += training_rows + generation_rows + checkpoint_rows
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()}; TF threads intra={os.environ.get('TF_NUM_INTRAOP_THREADS')}")
@@ -158,6 +191,7 @@ def main() -> None:
         "predict_speedup": round(predict_speedup, 2),
         "training_overhead": round(training_overhead, 3),
         "generation_speedup": None if generation_speedup is None else round(generation_speedup, 2),
+        "checkpoint_share": round(checkpoint_share, 4),
     }))
 
 

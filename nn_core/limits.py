@@ -28,6 +28,8 @@ Saved runs (``nn_core.store``):
 - ``PLAYGROUND_RUN_DAYS``: runs older than this are deleted (default 90).
 - ``PLAYGROUND_IDLE_MODEL_SECONDS``: a saved run's model leaves memory after this long
   unseen, to be read back from disk when it is shown again (default 300).
+- ``PLAYGROUND_CHECKPOINT_SECONDS``: a training is also saved this often while it runs, so
+  that a server killed without warning loses at most this much of it (default 30).
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ def paused_slot_seconds() -> float:
 def idle_model_seconds() -> float:
     """Seconds a saved run's model stays in memory unseen."""
     return float(_positive("PLAYGROUND_IDLE_MODEL_SECONDS", 300, float))
+
+
+def checkpoint_seconds() -> float:
+    """Seconds between two saves of a training while it runs."""
+    return float(_positive("PLAYGROUND_CHECKPOINT_SECONDS", 30, float))
 
 
 def max_runs_per_user() -> int:

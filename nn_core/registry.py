@@ -9,7 +9,10 @@ its curves going on, or finished, with its model.
 Every page showing a run says so (``LiveRun.seen``), with a check of whether that page
 is still connected. A training that no page has shown for ``PLAYGROUND_ORPHAN_SECONDS``
 is stopped, keeping what it learned. When a run ends, the registry writes it to the run
-store (``nn_core.store``) from the job's own thread, model file included.
+store (``nn_core.store``) from the job's own thread, model file included; while it trains,
+``nn_core.checkpoints`` writes it there every ``PLAYGROUND_CHECKPOINT_SECONDS``, so that a
+server killed without warning finds it again as a stopped run. A run its owner deletes is
+never written again.
 
 Memory levels off: a finished run that is saved leaves memory once no page has shown it
 for a while (``PLAYGROUND_IDLE_MODEL_SECONDS``), or at once when a newer run of the same
@@ -19,8 +22,6 @@ shown again. Nothing here holds a model that no run in memory holds.
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import logging
 import threading
 import time
@@ -28,8 +29,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from nn_core import limits
+from nn_core.checkpoints import SaveWhileTraining
 from nn_core.errors import PlaygroundError, StoreError
 from nn_core.lessons import Lesson
+from nn_core.memory import give_memory_back
 from nn_core.persistence import model_to_bytes
 from nn_core.runs import RUN_ID, Run, new_run_id
 from nn_core.store import RunStore
@@ -67,6 +70,7 @@ class LiveRun:
         self.saved = job is None  # a run read from the store is saved already
         self.save_error = ""
         self.load_error = ""
+        self.deleted = False  # by its owner: nothing of it may be saved again
         self.cache: dict[str, Any] = {}  # results computed once for this run's model, dropped with it
 
     @property
@@ -171,6 +175,8 @@ class RunRegistry:
         live = LiveRun(record, job, payload, notes, self.clock)
         job.keep_going = live.keep_going
         job.callbacks.append(_SaveWhenDone(self, live))
+        if self.store is not None:  # and while it trains, for a server killed without warning
+            job.callbacks.append(SaveWhileTraining(self.store, record, live.notes, lambda: not live.deleted))
         with self._lock:
             self._runs[record.id] = live
         job.start()
@@ -231,10 +237,11 @@ class RunRegistry:
             StoreError: the store cannot be read (the runs in memory are still in the error's ``runs``).
         """
         with self._lock:
-            in_memory = {live.id: live.record for live in self._runs.values()
-                         if live.record.owner == owner and live.record.lesson == lesson and live.done
-                         and live.record.status in RECORDED}
-        stored = {run.id: run for run in (self.store.runs(owner, lesson, limit) if self.store is not None else [])}
+            mine = [live for live in self._runs.values() if live.record.owner == owner and live.record.lesson == lesson]
+        in_memory = {live.id: live.record for live in mine if live.done and live.record.status in RECORDED}
+        training = {live.id for live in mine if not live.done}  # the store may hold a checkpoint of it
+        stored = {run.id: run for run in (self.store.runs(owner, lesson, limit) if self.store is not None else [])
+                  if run.id not in training}
         merged = {**stored, **in_memory}
         return sorted(merged.values(), key=lambda run: run.number)[-limit:]
 
@@ -285,6 +292,7 @@ class RunRegistry:
             doomed = [live for live in self._runs.values()
                       if live.record.owner == owner and (run_ids is None or live.id in run_ids)]
             for live in doomed:
+                live.deleted = True
                 del self._runs[live.id]
         for live in doomed:
             if live.job is not None:
@@ -296,9 +304,13 @@ class RunRegistry:
         job = live.job
         snapshot = job.snapshot()
         live.record.update(snapshot)
+        if self.store is None or live.deleted:
+            return  # nowhere to save, or deleted while it trained
         if snapshot.status not in RECORDED or job.model is None:
-            return  # a failed run, or one stopped before it began: nothing worth keeping
-        if self.store is None:
+            try:  # a failed run, or one stopped before it began: nothing worth keeping, not even a checkpoint
+                self.store.delete(live.record.owner, [live.id])
+            except StoreError as error:
+                LOG.warning("run %s: its checkpoint could not be deleted: %s", live.id, error)
             return
         try:
             data = model_to_bytes(job.model, live.notes())
@@ -373,24 +385,6 @@ class RunRegistry:
                     give_memory_back()
             except Exception:  # the sweeper must outlive any one bad run
                 LOG.exception("sweeping runs failed")
-
-
-def give_memory_back() -> None:
-    """Free the runs just dropped now, and hand the freed memory back to the system.
-
-    A Keras model is a web of objects that refer to each other, which Python frees only in a
-    full garbage collection; left to itself that comes every few trainings, so memory would
-    climb by several models before falling back. The app's config also switches off
-    Streamlit's collection after every script run (it held the training threads' lock once
-    a second). So a collection runs here, at most once a sweep and only when runs left
-    memory; then glibc is asked to return the freed pages (``malloc_trim``), so the
-    server's size shows what it really holds.
-    """
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, Alpine): the memory is reused, just not returned
-        pass
 
 
 RECORDED = (Status.FINISHED, Status.STOPPED, Status.DIVERGED)

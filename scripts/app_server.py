@@ -93,6 +93,14 @@ class AppServer:
             self.process.wait(5)
         self.process = None
 
+    def kill(self) -> None:
+        """Kill the server at once (SIGKILL), as the out-of-memory killer or a power cut does: it runs no code."""
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait(15)
+        self.process = None
+
     def restart(self) -> AppServer:
         """Stop and start again on the same port and data folder, as a restarted server."""
         self.stop()

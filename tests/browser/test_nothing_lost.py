@@ -3,7 +3,8 @@
 A student trains on the MLP page and reloads in the middle: the same run goes on and
 finishes with its test accuracy. The student draws a digit, reloads again, and the run is
 there. The server is restarted: the run is there again, from the database. A second
-browser profile (another student) sees none of it.
+browser profile (another student) sees none of it. A server restarted (SIGTERM) or killed
+(SIGKILL) in the middle of a training comes back with the run stopped, and its model.
 """
 
 import math
@@ -22,8 +23,9 @@ ZERO = [[(0.5 + 0.22 * math.cos(step / 20 * 2 * math.pi), 0.5 + 0.33 * math.sin(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A server of this test's own, which it may restart."""
-    instance = AppServer(tmp_path_factory.mktemp("nothing_lost") / "streamlit.log").start()
+    """A server of this test's own, which it may restart; it saves a training every 2 s while it runs."""
+    instance = AppServer(tmp_path_factory.mktemp("nothing_lost") / "streamlit.log",
+                         PLAYGROUND_CHECKPOINT_SECONDS="2").start()
     yield instance
     instance.stop()
 
@@ -98,4 +100,26 @@ def test_a_training_running_when_the_server_restarts_keeps_what_it_learned(brows
     page.get_by_text("Confusion matrix", exact=True).wait_for()  # its model is back to look inside
     assert runs_in_history(page, expected=1)
     assert_no_exception(page)
+    page.context.close()
+
+
+def test_a_training_running_when_the_server_is_killed_comes_back_as_last_saved(browser, server):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    open_app_page(page, f"{server.url}/mlp?train_samples=8000&epochs=40&batch_size=16")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(re.compile(r"Epoch [3-9]/40")).wait_for(timeout=120_000)  # 2+ epochs: several checkpoints
+
+    server.kill()  # SIGKILL: no code of the server runs, as with the out-of-memory killer or a power cut
+    server.start()
+    open_app_page(page, page.url)
+    stopped = page.get_by_text("The server stopped without warning during this training")
+    stopped.wait_for(timeout=60_000)
+    complete = re.search(r"\((\d+) of 40 epochs complete", stopped.inner_text())
+    assert complete and int(complete.group(1)) >= 1  # what it had learned, as of its last save
+    page.get_by_text("Confusion matrix", exact=True).wait_for()  # and its model, back to look inside
+    assert runs_in_history(page, expected=1)
+    draw(page, drawing_canvas(page), ZERO)
+    page.get_by_text(re.compile(r"^Prediction: \d$")).wait_for(timeout=30_000)
+    assert_no_exception(page)
+    page.screenshot(path="/tmp/nothing-lost-killed.png", full_page=True)
     page.context.close()

@@ -8,6 +8,8 @@ import weakref
 import numpy as np
 import pytest
 
+from nn_core.checkpoints import crash_message
+from nn_core.digits.analysis import evaluate
 from nn_core.digits.data import to_float
 from nn_core.digits.inference import predict_digit
 from nn_core.digits.job import digit_job
@@ -16,10 +18,11 @@ from nn_core.lessons import LESSONS
 from nn_core.perceptron import PerceptronConfig
 from nn_core.registry import RunRegistry
 from nn_core.store import RunStore
-from nn_core.training import Status, TrainingSlots
+from nn_core.training import Callback, Status, TrainingSlots
 
 LESSON_MAP = {entry.slug: entry for entry in LESSONS}
 SMALL = PerceptronConfig(train_samples=600, epochs=1)
+LONG = PerceptronConfig(train_samples=8000, epochs=50, batch_size=8)  # a minute or more: stopped by the test
 
 
 class Clock:
@@ -71,7 +74,7 @@ def test_a_training_no_page_shows_any_more_stops_and_keeps_what_it_learned(store
     registry = RunRegistry(store, LESSON_MAP)
     connected = threading.Event()
     connected.set()
-    live = start(registry, mnist, config=PerceptronConfig(train_samples=8000, epochs=50, batch_size=8))
+    live = start(registry, mnist, config=LONG)
     live.seen("tab-1", connected.is_set)
     time.sleep(3)
     assert not live.done  # a page shows it: it trains on
@@ -84,8 +87,7 @@ def test_a_training_no_page_shows_any_more_stops_and_keeps_what_it_learned(store
 
 def test_a_server_that_stops_stops_its_trainings_and_saves_them(store, mnist):
     registry = RunRegistry(store, LESSON_MAP)
-    long = PerceptronConfig(train_samples=8000, epochs=50, batch_size=8)
-    runs = [start(registry, mnist, owner, config=long) for owner in ("alice", "bob")]
+    runs = [start(registry, mnist, owner, config=LONG) for owner in ("alice", "bob")]
     for live in runs:
         while not live.snapshot().batch_curve:  # each has learned something
             time.sleep(0.05)
@@ -100,10 +102,93 @@ def test_a_server_that_stops_stops_its_trainings_and_saves_them(store, mnist):
         assert restarted.payload(found) is not None  # its model came back
 
 
+def first_checkpoint(store, live, timeout: float = 60):
+    """The run as the store holds it, once a first checkpoint is written (the training still going on)."""
+    deadline = time.time() + timeout
+    while (found := store.get(live.id)) is None:
+        assert time.time() < deadline and not live.done, "no checkpoint was written"
+        time.sleep(0.05)
+    return found
+
+
+def test_a_training_is_saved_as_it_runs_so_a_server_killed_without_warning_keeps_it(store, mnist, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_CHECKPOINT_SECONDS", "0.5")
+    registry = RunRegistry(store, LESSON_MAP)
+    live = start(registry, mnist, config=LONG)
+    first_checkpoint(store, live)
+    assert registry.runs("alice", "perceptron") == []  # still training here: not in its history yet
+    assert registry.latest("alice", "perceptron") is live
+
+    crashed = RunRegistry(store, LESSON_MAP)  # a server started after a kill -9: nothing in memory
+    found = crashed.latest("alice", "perceptron")
+    snapshot = found.snapshot()
+    assert found.id == live.id and found.job is None and [run.id for run in crashed.runs("alice", "perceptron")] == [live.id]
+    assert snapshot.status == Status.STOPPED and snapshot.message == crash_message()
+    assert snapshot.epoch * snapshot.steps_per_epoch + snapshot.partial_batches > 0 and snapshot.batch_curve
+    model = crashed.payload(found)
+    assert evaluate(model, to_float(mnist.x_test), mnist.y_test).accuracy > 0.5  # what it learned, not a new model
+
+    live.job.stop("Stopped by hand.")
+    assert live.job.wait(30)
+    final = store.get(live.id)  # the run's own save replaced the checkpoint
+    assert final.message == "Stopped by hand." and "test_accuracy" in final.results
+
+
+def test_a_text_training_saved_as_it_runs_comes_back_with_its_vocabulary(store, monkeypatch):
+    from nn_core.rnn import RNNConfig
+    from nn_core.rnn.training import text_training
+
+    monkeypatch.setenv("PLAYGROUND_CHECKPOINT_SECONDS", "0.3")
+    registry = RunRegistry(store, LESSON_MAP)
+    config = RNNConfig(epochs=200, units=16)
+    run = text_training(config, "the quick brown fox jumps over the lazy dog. " * 40)
+    run.job.slots = TrainingSlots(4)
+    live = registry.start("alice", "rnn", config, run.job, payload=run, notes=run.model_notes)
+    first_checkpoint(store, live)
+    crashed = RunRegistry(store, LESSON_MAP)  # while it still trains here
+    found = crashed.get(live.id)
+    assert found.snapshot().status == Status.STOPPED and found.snapshot().message == crash_message()
+    loaded = crashed.payload(found)
+    assert loaded.vocabulary.characters == run.vocabulary.characters and loaded.start == run.start
+    live.job.stop()
+    assert live.job.wait(30)
+
+
+def test_a_run_deleted_while_it_trains_is_never_saved_again(store, mnist, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_CHECKPOINT_SECONDS", "0.2")
+    registry = RunRegistry(store, LESSON_MAP)
+    live = start(registry, mnist, config=LONG)
+    first_checkpoint(store, live)
+    assert registry.delete("alice", [live.id]) == 1
+    assert live.job.wait(30)
+    time.sleep(0.5)
+    assert store.get(live.id) is None and registry.latest("alice", "perceptron") is None
+
+
+class FailsAfterACheckpoint(Callback):
+    def __init__(self, store):
+        self.store = store
+
+    def on_batch_end(self, job, batch, logs):
+        if self.store.runs("alice", "perceptron"):
+            raise RuntimeError("a bug in a callback")
+
+
+def test_a_training_that_fails_leaves_no_checkpoint_behind(store, mnist, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_CHECKPOINT_SECONDS", "0.2")
+    registry = RunRegistry(store, LESSON_MAP)
+    job = digit_job(LONG, mnist)
+    job.slots = TrainingSlots(4)
+    job.callbacks.append(FailsAfterACheckpoint(store))
+    live = registry.start("alice", "perceptron", LONG, job)
+    assert live.job.wait(60) and live.snapshot().status == Status.FAILED
+    assert store.get(live.id) is None  # a failed run shows nothing after a restart, not a "crashed" one
+
+
 def test_a_reload_within_the_grace_period_keeps_the_training_going(store, mnist, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_ORPHAN_SECONDS", "3")
     registry = RunRegistry(store, LESSON_MAP)
-    live = start(registry, mnist, config=PerceptronConfig(train_samples=8000, epochs=50, batch_size=8))
+    live = start(registry, mnist, config=LONG)
     live.seen("tab-1", lambda: False)  # the first tab is gone at once...
     time.sleep(1.5)
     again = registry.get(live.id)  # ...and the reloaded page finds the run and shows it
