@@ -108,6 +108,9 @@ def test_a_training_running_when_the_server_is_killed_comes_back_as_last_saved(b
     open_app_page(page, f"{server.url}/mlp?train_samples=8000&epochs=40&batch_size=16")
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text(re.compile(r"Epoch [3-9]/40")).wait_for(timeout=120_000)  # 2+ epochs: several checkpoints
+    open_app_page(page, page.url)  # a reload: the run, saved as it trains, is not in the history before it ends
+    page.get_by_role("button", name="Stop training").wait_for(timeout=60_000)
+    page.get_by_text("Each training run appears here").wait_for()
 
     server.kill()  # SIGKILL: no code of the server runs, as with the out-of-memory killer or a power cut
     server.start()
