@@ -112,7 +112,7 @@ def first_checkpoint(store, live, timeout: float = 60):
 
 
 def test_a_training_is_saved_as_it_runs_so_a_server_killed_without_warning_keeps_it(store, mnist, monkeypatch):
-    monkeypatch.setenv("PLAYGROUND_CHECKPOINT_SECONDS", "0.5")
+    monkeypatch.setenv("PLAYGROUND_CHECKPOINT_SECONDS", "1.5")  # the first batch alone (tracing) takes 0.5 s
     registry = RunRegistry(store, LESSON_MAP)
     live = start(registry, mnist, config=LONG)
     first_checkpoint(store, live)
