@@ -99,13 +99,18 @@ def pytest_runtest_makereport(item, call):
 def describe_failed_page(tab, name: str) -> None:
     """Print what a failed test's tab showed (CI keeps only the output): its address, text and a screenshot's path."""
     try:
+        said = tab.locator('[data-testid="stProgress"], [data-testid="stAlert"], [data-testid="stException"]')
+        messages = said.all_inner_texts()
         text = tab.locator('[data-testid="stMain"]').inner_text(timeout=5_000)
         shot = Path(tempfile.gettempdir()) / f"failed-{name}.png"
         tab.screenshot(path=str(shot), full_page=True, timeout=10_000)
     except Exception as error:  # the tab itself may be what failed
         print(f"could not read the failed page: {error}")
         return
-    print(f"The page at {tab.url} showed (screenshot: {shot}):\n{text[-3000:]}")
+    print(f"The page at {tab.url} (screenshot: {shot}) said, in its progress bars and messages:")
+    for message in messages:
+        print(f"  {message.strip()[:500]}")
+    print(f"Its text:\n{text[:6000]}")
 
 
 @pytest.fixture
