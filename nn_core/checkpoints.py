@@ -53,13 +53,15 @@ class SaveWhileTraining(Callback):
     def __init__(self, store: RunStore, record: Run, notes: Callable[[], dict[str, Any] | None],
                  wanted: Callable[[], bool]) -> None:
         self.store, self.record, self.notes, self.wanted = store, record, notes, wanted
+        self.every = limits.checkpoint_seconds()
         self.last = time.monotonic()
 
     def on_start(self, job: TrainingJob) -> None:
+        self.every = limits.checkpoint_seconds()  # read once, not after every batch
         self.last = time.monotonic()  # the seconds count from the first batch, not from the queue or the build
 
     def on_batch_end(self, job: TrainingJob, batch: int, logs: dict[str, float]) -> None:
-        if time.monotonic() - self.last < limits.checkpoint_seconds():
+        if time.monotonic() - self.last < self.every:
             return
         self.save(job)
         self.last = time.monotonic()  # after the save: a slow disk does not save back to back
