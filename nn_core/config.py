@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from nn_core.errors import SettingsError
+from nn_core.model_files import ANY_PAGE, NetworkLimits
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 """Optimizer names; ``nn_core.networks.make_optimizer`` maps them to Keras classes."""
@@ -54,6 +55,8 @@ class TrainingConfig:
 
     # Class-level facts about a model, not settings a user changes.
     loss: ClassVar[str] = "sparse_categorical_crossentropy"
+    # The largest network the page's settings can make: an uploaded model may be no larger.
+    network_limits: ClassVar[NetworkLimits] = ANY_PAGE
 
     optimizer: str = choice("adam", OPTIMIZERS, "How the weights are updated from the gradients.")
     learning_rate: float = number(
@@ -89,6 +92,11 @@ class TrainingConfig:
     @classmethod
     def _hints(cls) -> dict[str, Any]:
         return typing.get_type_hints(cls)
+
+    @classmethod
+    def most(cls, name: str) -> Any:
+        """The largest value a numeric field takes, e.g. ``MLPConfig.most("hidden_units")`` -> 2048."""
+        return cls.__dataclass_fields__[name].metadata["max"]
 
     def to_query(self) -> dict[str, str]:
         """The settings as strings, e.g. for a URL's query string."""

@@ -56,7 +56,8 @@ class Lesson:
 
 def _digit_model_loader(config_class: type[TrainingConfig]) -> Callable[[bytes], Any]:
     def load(data: bytes) -> Any:
-        return model_from_bytes(data, config_class.input_shape, NUM_CLASSES)  # type: ignore[attr-defined]
+        return model_from_bytes(data, config_class.input_shape, NUM_CLASSES,  # type: ignore[attr-defined]
+                                limits=config_class.network_limits)
 
     return load
 

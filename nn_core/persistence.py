@@ -1,12 +1,14 @@
 """Taking work home and bringing it back: models, training histories and settings as files.
 
-- A trained model as a ``.keras`` file, and back. Loading always uses Keras' safe mode,
-  which refuses files that carry code (``Lambda`` layers), and checks that the model
-  fits the page it is brought to (its input and output shapes). Before Keras reads a
-  file, its zip directory is checked: an archive whose members would unpack to far more
-  than it weighs (a zip bomb) is refused unopened. What a model needs
-  besides its weights (a text model's vocabulary) travels inside the same file, as a
-  ``playground.json`` member of the zip archive, which Keras ignores.
+- A trained model as a ``.keras`` file, and back. Before Keras reads a file, everything
+  in it that could ask for memory is checked (``nn_core.model_files``: the zip's
+  directory, each member's size, the architecture's weights counted from its
+  ``config.json`` against the page's largest network, the weights file's datasets);
+  then Keras loads it in safe mode, which refuses files that carry code (``Lambda``
+  layers), and the model must fit the page it is brought to (its input and output
+  shapes). What a model needs besides its weights (a text model's vocabulary) travels
+  inside the same file, as a ``playground.json`` member of the zip archive, which Keras
+  ignores.
 - A training history as CSV, one row per epoch.
 - Settings as JSON: the config's fields plus which model they describe.
 """
@@ -24,15 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 from nn_core.config import TrainingConfig
 from nn_core.errors import ModelFileError, SettingsError
+from nn_core.model_files import (ANY_PAGE, NOTES_MEMBER, WEIGHTS_MEMBER, NetworkLimits, check_weights,
+                                 open_archive, read_architecture, read_json_member, read_member)
 
 if TYPE_CHECKING:
     import keras
 
 MAX_MODEL_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what a model file may unpack to, all members together
-MAX_PACKING_RATIO = 100  # weights barely compress; a member 100 times smaller than its content is a bomb
-MAX_MEMBERS = 1000
-NOTES_MEMBER = "playground.json"
 
 
 def model_to_bytes(model: keras.Model, notes: Mapping[str, Any] | None = None) -> bytes:
@@ -57,14 +57,20 @@ def model_to_bytes(model: keras.Model, notes: Mapping[str, Any] | None = None) -
 
 
 def read_notes(data: bytes) -> dict[str, Any]:
-    """The notes ``model_to_bytes`` stored in a model file ({} when there are none)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if NOTES_MEMBER not in archive.namelist():
-                return {}
-            notes = json.loads(archive.read(NOTES_MEMBER).decode("utf-8"))
-    except (zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError, OSError):
-        return {}
+    """The notes ``model_to_bytes`` stored in a model file ({} when there are none or they are unreadable).
+
+    The archive is checked before its notes are unpacked, and they are read up to their cap.
+
+    Raises:
+        ModelFileError: the file is not a model file, or a hostile one.
+    """
+    with open_archive(data) as archive:
+        if NOTES_MEMBER not in archive.namelist():
+            return {}
+        try:
+            notes = read_json_member(archive, NOTES_MEMBER)
+        except ModelFileError:
+            return {}
     return notes if isinstance(notes, dict) else {}
 
 
@@ -73,8 +79,9 @@ def model_from_bytes(
     input_shape: Sequence[int] | None = None,
     outputs: int | None = None,
     custom_objects: Mapping[str, Any] | None = None,
+    limits: NetworkLimits = ANY_PAGE,
 ) -> keras.Model:
-    """Load a ``.keras`` file in safe mode and check that it fits.
+    """Check a ``.keras`` file's every part, load it in safe mode and check that it fits.
 
     Args:
         data: the file's bytes.
@@ -83,6 +90,7 @@ def model_from_bytes(
         outputs: the number of outputs the page needs, e.g. 10; None skips the check.
         custom_objects: the project's own layer classes by name (e.g. the text model's
             one-hot layer); safe mode still refuses code such as Lambda layers.
+        limits: the page's largest network; a larger one is refused before it is built.
 
     Returns:
         The compiled model, ready to predict or to train further.
@@ -96,7 +104,10 @@ def model_from_bytes(
         raise ModelFileError("the file is empty")
     if len(data) > MAX_MODEL_BYTES:
         raise ModelFileError(f"the file is larger than {MAX_MODEL_BYTES // 2**20} MB")
-    check_archive(data)
+    with open_archive(data) as archive:
+        architecture = read_architecture(read_json_member(archive, "config.json"), limits,
+                                         None if input_shape is None else tuple(input_shape))
+        check_weights(read_member(archive, WEIGHTS_MEMBER), architecture.parameters)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "upload.keras")
         with open(path, "wb") as file:
@@ -130,28 +141,6 @@ def copy_model(model: keras.Model, custom_objects: Mapping[str, Any] | None = No
     an upload would give.
     """
     return model_from_bytes(model_to_bytes(model), custom_objects=custom_objects)
-
-
-def check_archive(data: bytes) -> None:
-    """Refuse a model file that is no zip archive, or one that would unpack to far more than it weighs.
-
-    Only the zip's directory is read (no member is unpacked), so a zip bomb costs nothing.
-
-    Raises:
-        ModelFileError: with a plain sentence.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ModelFileError("this is not a Keras model file (.keras files are zip archives)") from None
-    if len(members) > MAX_MEMBERS:
-        raise ModelFileError(f"the archive holds {len(members):,} files; a model file holds a handful")
-    unpacked = sum(member.file_size for member in members)
-    packed = sum(member.compress_size for member in members)
-    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_PACKING_RATIO * max(packed, 1024):
-        raise ModelFileError(f"the archive would unpack to {unpacked / 2**20:,.0f} MB from {len(data) / 2**20:,.1f} MB: "
-                             "that is not a model file (it looks like a zip bomb), so it was not opened")
 
 
 def history_to_csv(history: Mapping[str, Sequence[float]], first_epoch: int = 0) -> str:
@@ -188,7 +177,7 @@ def config_from_json(text: str, config_class: type[TrainingConfig]) -> tuple[Tra
     """
     try:
         document: Any = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # deep nesting is no settings file either
         raise SettingsError("this is not a JSON settings file") from None
     if not isinstance(document, dict) or not isinstance(document.get("settings"), dict):
         raise SettingsError("this JSON file holds no playground settings")

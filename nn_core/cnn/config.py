@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from nn_core.config import TrainingConfig, choice, number
-from nn_core.digits import IMAGE_SIDE, NUM_CLASSES
+from nn_core.digits import IMAGE_SIDE, NUM_CLASSES, PIXELS
+from nn_core.model_files import NetworkLimits
 from nn_core.networks import ACTIVATIONS, Seeds
 
 if TYPE_CHECKING:
@@ -85,6 +86,21 @@ class CNNConfig(TrainingConfig):
         shapes += [("dropout", (self.dense_units or features,)), ("output", (NUM_CLASSES,))]
         return shapes
 
+    def parameter_count(self) -> int:
+        """Weights plus biases, counted from ``layer_shapes`` without building the network.
+
+        A convolution has a kernel of kernel_size x kernel_size x (its input's channels) per
+        filter plus a bias per filter; a Dense layer n_in * n_out + n_out.
+        """
+        count, previous = 0, self.input_shape
+        for name, shape in self.layer_shapes()[1:]:
+            if name.startswith("conv_"):
+                count += self.kernel_size ** 2 * previous[-1] * shape[-1] + shape[-1]
+            elif name in ("dense", "output"):
+                count += previous[-1] * shape[-1] + shape[-1]
+            previous = shape
+        return count
+
     def build(self) -> keras.Model:
         """The uncompiled network: (28, 28, 1) -> conv blocks -> Flatten -> Dense -> Dense(10)."""
         import keras
@@ -106,6 +122,17 @@ class CNNConfig(TrainingConfig):
         layers.append(seeds.dense(NUM_CLASSES, activation="softmax", name="output"))
         return keras.Sequential(layers, name="cnn")
 
+
+def _largest_network() -> NetworkLimits:
+    """The largest CNN the settings make: every field at its most, with one, two or three blocks."""
+    most = {name: CNNConfig.most(name) for name in ("filters_1", "filters_2", "filters_3", "kernel_size",
+                                                      "dense_units")}
+    parameters = max(CNNConfig(conv_blocks=blocks, **most).parameter_count() for blocks in range(1, MAX_BLOCKS + 1))
+    return NetworkLimits(weighted_layers=MAX_BLOCKS + 2, width=max(most["dense_units"], most["filters_1"]),
+                         parameters=parameters, input_values=PIXELS)
+
+
+CNNConfig.network_limits = _largest_network()
 
 PRESETS = {
     # The article's stages for digits: one block of 3x3 convolutions, ReLU, 2x2 max pooling,

@@ -14,10 +14,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from nn_core.config import TrainingConfig, choice, flag, number
 from nn_core.digits import IMAGE_SIDE, NUM_CLASSES, PIXELS
 from nn_core.errors import SettingsError
+from nn_core.model_files import NetworkLimits, dense_parameters
 from nn_core.networks import ACTIVATIONS, Seeds
 
 if TYPE_CHECKING:
     import keras
+
+MAX_LAYERS = 4
+"""Hidden layers the sidebar offers."""
+MAX_UNITS = 2048
+"""Neurons a hidden layer may have."""
 
 
 @dataclass(frozen=True)
@@ -25,12 +31,16 @@ class MLPConfig(TrainingConfig):
     """Settings of the multi-layer perceptron and its training (a quick, accurate default)."""
 
     input_shape: ClassVar[tuple[int, ...]] = (IMAGE_SIDE, IMAGE_SIDE)  # what one digit looks like to the network
+    # The sidebar's largest: four hidden layers of MAX_UNITS.
+    network_limits: ClassVar[NetworkLimits] = NetworkLimits(
+        weighted_layers=MAX_LAYERS + 1, width=MAX_UNITS, input_values=PIXELS,
+        parameters=dense_parameters([PIXELS, *[MAX_UNITS] * MAX_LAYERS, NUM_CLASSES]))
 
     hidden_units: tuple[int, ...] = number(
-        (256, 128), 1, 2048, "Neurons in each hidden layer, input side first.", length=(1, 4)
+        (256, 128), 1, MAX_UNITS, "Neurons in each hidden layer, input side first.", length=(1, MAX_LAYERS)
     )
     activations: tuple[str, ...] = choice(
-        ("relu", "relu"), ACTIVATIONS, "Activation of each hidden layer.", length=(1, 4)
+        ("relu", "relu"), ACTIVATIONS, "Activation of each hidden layer.", length=(1, MAX_LAYERS)
     )
     dropout_rate: float = number(
         0.2, 0.0, 0.8,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from nn_core.config import TrainingConfig, choice
 from nn_core.digits import NUM_CLASSES, PIXELS
+from nn_core.model_files import NetworkLimits, dense_parameters
 from nn_core.networks import Seeds
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ class PerceptronConfig(TrainingConfig):
     """Settings of the single-layer perceptron and its training (the article's by default)."""
 
     input_shape: ClassVar[tuple[int, ...]] = (PIXELS,)  # what one digit looks like to the network
+    network_limits: ClassVar[NetworkLimits] = NetworkLimits(
+        weighted_layers=1, width=NUM_CLASSES, parameters=dense_parameters([PIXELS, NUM_CLASSES]), input_values=PIXELS)
 
     activation: str = choice(
         "sigmoid", OUTPUT_ACTIVATIONS, "Sigmoid as in the article, or softmax (sums to 1)."

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from nn_core.config import TrainingConfig, choice, number
 from nn_core.errors import SettingsError
+from nn_core.model_files import NetworkLimits, dense_parameters
 from nn_core.networks import ACTIVATIONS, Seeds
 from nn_core.plane.data import DATASETS, FEATURES
 
@@ -126,6 +127,11 @@ class PlaneConfig(TrainingConfig):
                                   kernel_regularizer=penalty(), name="output"))  # (batch, outputs)
         return keras.Sequential(layers, name="plane")
 
+
+PlaneConfig.network_limits = NetworkLimits(
+    weighted_layers=MAX_LAYERS + 1, width=MAX_UNITS, input_values=len(FEATURES),
+    parameters=dense_parameters([len(FEATURES), *[MAX_UNITS] * MAX_LAYERS, PlaneConfig.most("classes")]))
+"""The largest network on the plane: every feature, six layers of the most neurons, a softmax of five classes."""
 
 PRESETS = {
     # TensorFlow Playground's opening setting: the circle from x1 and x2.

@@ -275,11 +275,13 @@ def load_plane_model(data: bytes) -> PlaneRun:
     Raises:
         ModelFileError: not a model, or not one saved from the plane page, in a sentence.
     """
-    notes = read_notes(data) if data else {}
-    model = model_from_bytes(data)
+    if not data:
+        raise ModelFileError("the file is empty")
+    notes = read_notes(data)
     if notes.get("page") != NOTES_PAGE or not isinstance(notes.get("settings"), dict):
         raise ModelFileError("this model was not saved from the plane page, so nothing says which points and "
                              "features it was trained on")
+    model = model_from_bytes(data, limits=PlaneConfig.network_limits)
     config, _ = PlaneConfig.from_query(notes["settings"])
     try:
         own = OwnPoints.from_notes(notes["own_points"]) if "own_points" in notes else None

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from nn_core.config import TrainingConfig, choice, number
+from nn_core.model_files import NetworkLimits
 from nn_core.networks import ACTIVATIONS, Seeds, build_model
-from nn_core.rnn.text import SAMPLES
+from nn_core.rnn.text import MAX_VOCABULARY, SAMPLES
 
 if TYPE_CHECKING:
     import keras
@@ -98,6 +99,20 @@ class RNNConfig(TrainingConfig):
                      recurrent_initializer=seeds.orthogonal(), name=f"recurrent_{index + 1}", **options)(x)
         outputs = seeds.dense(vocab_size, activation="softmax", name="output")(x)  # (batch, V)
         return keras.Model(inputs, outputs, name=f"char_{self.cell.lower()}")
+
+
+def _largest_network() -> NetworkLimits:
+    """The largest text network the settings make: two LSTM layers of the most units, on one-hot
+    rows of the largest vocabulary (an embedding is never larger than its one-hot rows)."""
+    units, vocabulary = RNNConfig.most("units"), MAX_VOCABULARY
+    first, second = 4 * units * (vocabulary + units + 1), 4 * units * (units + units + 1)
+    return NetworkLimits(weighted_layers=RNNConfig.most("recurrent_layers") + 2,
+                         width=max(units, vocabulary, RNNConfig.most("embedding_dim")),
+                         parameters=first + second + units * vocabulary + vocabulary,
+                         input_values=RNNConfig.most("sequence_length"))
+
+
+RNNConfig.network_limits = _largest_network()
 
 
 def build_text_model(config: RNNConfig, vocab_size: int) -> keras.Model:

@@ -37,6 +37,9 @@ MAX_TEXT_CHARS = 200_000
 MAX_UPLOAD_BYTES = 200_000
 """Uploaded files are read up to this many bytes (200 kB)."""
 MAX_TEMPERATURE = 2.0
+MAX_VOCABULARY = 1_000
+"""Most distinct characters a text may have: each is an input and an output of the network, and
+each window's target is a row of this length (a text of every CJK character would need gigabytes)."""
 
 # How whitespace and other invisible characters are shown in a vocabulary listing.
 VISIBLE = {" ": "␣", "\n": "⏎", "\t": "⇥", "\r": "␍"}
@@ -167,7 +170,8 @@ def prepare_text(text: str, sequence_length: int, max_chars: int = MAX_TEXT_CHAR
         (text, notes): the text to train on, and sentences for the user (e.g. it was cut).
 
     Raises:
-        TextError: the text is empty or too short for even one window.
+        TextError: the text is empty, too short for even one window, or has more than
+            ``MAX_VOCABULARY`` different characters.
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     notes = []
@@ -182,6 +186,12 @@ def prepare_text(text: str, sequence_length: int, max_chars: int = MAX_TEXT_CHAR
             f"The text has {len(text)} character{'s' if len(text) != 1 else ''}; a network that reads "
             f"{sequence_length} characters needs at least {sequence_length + 1} (one window and the "
             "character after it). Use a longer text or a shorter sequence length."
+        )
+    distinct = len(set(text))
+    if distinct > MAX_VOCABULARY:
+        raise TextError(
+            f"The text has {distinct:,} different characters; a network here learns at most {MAX_VOCABULARY:,} "
+            "(each one is an input and an output of the network). Use a text with fewer different characters."
         )
     return text, notes
 

@@ -225,10 +225,10 @@ def load_text_model(data: bytes) -> LoadedTextModel:
         ModelFileError: with a plain sentence, for a file that is not such a model.
     """
     notes = read_notes(data)
-    model = model_from_bytes(data, custom_objects={"OneHot": one_hot_class()})
     characters = notes.get("vocabulary")
     if notes.get("kind") != "text model" or not isinstance(characters, list) or not characters:
         raise ModelFileError("this model file carries no vocabulary: save text models from this page")
+    model = model_from_bytes(data, custom_objects={"OneHot": one_hot_class()}, limits=RNNConfig.network_limits)
     try:
         vocabulary = Vocabulary(tuple(str(char) for char in characters))
     except ValueError as error:

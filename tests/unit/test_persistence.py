@@ -39,7 +39,7 @@ def test_zip_that_is_not_a_model_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    with pytest.raises(ValueError, match="could not load"):
+    with pytest.raises(ValueError, match="a Keras model file does not"):
         model_from_bytes(buffer.getvalue())
 
 
@@ -48,7 +48,7 @@ def test_lambda_layer_is_refused_by_safe_mode():
 
     model = keras.Sequential([keras.Input((784,)), keras.layers.Lambda(lambda x: x * 2), keras.layers.Dense(10)])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    with pytest.raises(ValueError, match="safe mode"):
+    with pytest.raises(ValueError, match="Lambda layer"):
         model_from_bytes(model_to_bytes(model))
 
 
@@ -94,25 +94,13 @@ def test_text_model_without_vocabulary_or_a_digit_model_is_refused():
         load_text_model(model_to_bytes(build_text_model(RNNConfig(units=4), 5)))
     with pytest.raises(ValueError, match="no vocabulary"):
         load_text_model(model_to_bytes(build_model(PerceptronConfig())))
-    assert read_notes(b"garbage") == {}
+    with pytest.raises(ValueError, match="not a Keras model file"):
+        read_notes(b"garbage")
 
 
-def test_a_zip_bomb_is_refused_before_keras_opens_it():
-    from nn_core.errors import ModelFileError
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("model.weights.h5", b"\0" * (300 * 1024 * 1024))  # 300 MB of zeros pack into ~300 KB
-    data = buffer.getvalue()
-    assert len(data) < 1_000_000
-    with pytest.raises(ModelFileError, match="zip bomb"):
-        model_from_bytes(data)
-    many = io.BytesIO()
-    with zipfile.ZipFile(many, "w") as archive:
-        for index in range(1500):
-            archive.writestr(f"part{index}", b"x")
-    with pytest.raises(ModelFileError, match="handful"):
-        model_from_bytes(many.getvalue())
+def test_deeply_nested_settings_are_no_settings_file():
+    with pytest.raises(ValueError, match="not a JSON settings file"):
+        config_from_json("[" * 1_000_000, PerceptronConfig)
 
 
 def test_history_csv_has_the_learning_rate_in_force_at_each_epoch():
