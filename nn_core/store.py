@@ -8,8 +8,11 @@ PostgreSQL (``postgresql+psycopg://user:password@host/db``), and ``PLAYGROUND_MO
 at a shared volume for the model files.
 
 Writes are atomic: a model file is written under a temporary name and renamed into place
-before its row is committed, and a row whose commit fails takes its file with it, so a
-crash mid-write never leaves half a run. Every database problem (unreachable, locked,
+inside the transaction that writes its row; if the commit fails, the new file goes and the
+file it replaced (an earlier save of the same run) comes back, so a failed write never
+leaves half a run. A crash between the rename and the commit can still leave a model file
+with no row: a store sweeps such orphans (and leftover temporary files) when it starts,
+once they are ``ORPHAN_GRACE_SECONDS`` old (another replica may be mid-save). Every database problem (unreachable, locked,
 full) becomes a ``StoreError`` with a plain sentence; the app keeps working without it.
 
 Limits (``nn_core.limits``): runs and bytes per browser, bytes in all, and days a run is
@@ -19,8 +22,10 @@ kept. ``check_room`` says, in a sentence, when one more run would not fit.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
+import secrets
 import tempfile
 import threading
 import time
@@ -35,6 +40,7 @@ from nn_core.config import TrainingConfig
 from nn_core.errors import LimitError, ModelFileError, StoreError
 from nn_core.runs import RUN_ID, Run
 
+LOG = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent.parent / ".playground"
 """Where runs are kept unless ``PLAYGROUND_DATA_DIR`` says otherwise."""
 
@@ -54,6 +60,8 @@ RUNS = sa.Table(
     sa.Column("model_bytes", sa.BigInteger, nullable=False, default=0),
     sa.Index("runs_by_owner_lesson", "owner", "lesson", "number"),
 )
+ORPHAN_GRACE_SECONDS = 600.0
+"""A model file with no row this old is an orphan of a crashed save, swept when a store starts."""
 _RECORD_FIELDS = ("history", "results", "extras", "batch_curve", "seconds", "total_epochs", "first_epoch",
                   "partial_batches", "steps_per_epoch", "message", "notes", "parent", "events", "probes")
 
@@ -113,6 +121,7 @@ class RunStore:
                         Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
                     _METADATA.create_all(self.engine)
                     self._ready = True
+                    self._sweep_orphans()
         return self.engine.begin() if write else self.engine.connect()
 
     def _call(self, action: Callable[[], Any]) -> Any:
@@ -147,7 +156,8 @@ class RunStore:
             path = self._model_path(run.id)
             run.model_bytes = len(model_file) if model_file is not None else 0
             row = self._row(run)
-            temporary = None
+            temporary = previous = None
+            placed = False
             try:
                 if model_file is not None:
                     self._connect().close()  # makes the folder on first use
@@ -160,13 +170,67 @@ class RunStore:
                     connection.execute(RUNS.delete().where(RUNS.c.id == run.id))
                     connection.execute(RUNS.insert().values(**row))
                     if temporary is not None:
+                        if path.exists():  # an earlier save of this run: kept aside until the commit
+                            previous = self.model_dir / f".previous-{secrets.token_hex(6)}.{run.id}.keras"
+                            os.replace(path, previous)
                         os.replace(temporary, path)  # inside the transaction: a failed rename rolls it back
-                        temporary = None
+                        temporary, placed = None, True
+                # Committed: the earlier file can go.
+                if previous is not None:
+                    previous.unlink(missing_ok=True)
+                    previous = None
+            except BaseException:
+                if placed:  # the commit failed after the new file went into place
+                    path.unlink(missing_ok=True)
+                if previous is not None:
+                    os.replace(previous, path)
+                raise
             finally:
                 if temporary is not None:
                     Path(temporary).unlink(missing_ok=True)
 
         self._call(write)
+
+    def _sweep_orphans(self) -> int:
+        """Delete model files that no row names and leftover temporary files, older than the grace time.
+
+        A run's earlier file kept aside by a save that never finished goes back in place when
+        the run has none.
+
+        Returns:
+            How many files were deleted.
+        """
+        cutoff = time.time() - ORPHAN_GRACE_SECONDS
+        candidates = {}
+        for path in self.model_dir.iterdir():
+            try:
+                old = path.stat().st_mtime < cutoff
+            except OSError:
+                continue
+            if old and path.name.startswith(".previous-"):
+                kept_for = self.model_dir / f"{path.stem.rsplit('.', 1)[-1]}.keras"  # .previous-<hex>.<run id>
+                if RUN_ID.match(kept_for.stem) and not kept_for.exists():
+                    os.replace(path, kept_for)  # the save that set it aside never finished
+                else:
+                    candidates[path] = None
+            elif old and path.name.startswith(".incoming-"):
+                candidates[path] = None
+            elif old and path.suffix == ".keras" and RUN_ID.match(path.stem):
+                candidates[path] = path.stem
+        ids = [run_id for run_id in candidates.values() if run_id is not None]
+        known: set[str] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(ids), 500):
+                batch = ids[start:start + 500]
+                known.update(row.id for row in connection.execute(sa.select(RUNS.c.id).where(RUNS.c.id.in_(batch))))
+        swept = 0
+        for path, run_id in candidates.items():
+            if run_id not in known:
+                path.unlink(missing_ok=True)
+                swept += 1
+        if swept:
+            LOG.warning("swept %d model files that no run names (a save interrupted by a crash)", swept)
+        return swept
 
     def save_drawing(self, run_id: str, drawing: dict[str, Any] | None) -> None:
         """Keep the last drawing made on a run's canvas."""

@@ -162,3 +162,48 @@ def test_changes_by_hand_and_probes_come_back_with_the_run(store):
     assert again.events == [(1.25, "lr 0.01")] and again.probes == run.probes
     snapshot = again.snapshot()
     assert snapshot.events == [(1.25, "lr 0.01")] and snapshot.learning_rate == 0.01
+
+
+def test_a_commit_that_fails_takes_the_new_model_file_with_it_and_keeps_an_earlier_save(store):
+    import sqlalchemy as sa
+
+    run = make_run()
+    store.save(run, b"first save")
+
+    def refuse(connection):
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("the database is unreachable"))
+
+    sa.event.listen(store.engine, "commit", refuse)
+    try:
+        with pytest.raises(StoreError):
+            store.save(make_run(owner="bob"), b"never committed")  # a new run: no file may stay behind
+        with pytest.raises(StoreError):
+            store.save(run, b"second save")  # the run saved before keeps its committed file
+    finally:
+        sa.event.remove(store.engine, "commit", refuse)
+    assert [path.name for path in store.model_dir.iterdir()] == [f"{run.id}.keras"]
+    assert store.model_file(store.get(run.id)) == b"first save"
+    assert store.runs("bob", "mlp") == []
+
+
+def test_a_store_starting_sweeps_old_model_files_no_run_names(store, tmp_path):
+    kept = make_run()
+    store.save(kept, b"a saved run")
+    orphan, fresh = store.model_dir / f"{new_run_id()}.keras", store.model_dir / f"{new_run_id()}.keras"
+    leftover, set_aside = store.model_dir / ".incoming-x.keras", store.model_dir / f".previous-ab.{kept.id}.keras"
+    lost = make_run(number=2)
+    store.save(lost, b"its save set this aside")
+    (store.model_dir / f"{lost.id}.keras").replace(store.model_dir / f".previous-cd.{lost.id}.keras")
+    for path in (orphan, fresh, leftover, set_aside):
+        path.write_bytes(b"x")
+    hour_ago = os.path.getmtime(orphan) - 3600
+    for path in (orphan, leftover, set_aside, store.model_dir / f".previous-cd.{lost.id}.keras",
+                 store.model_dir / f"{kept.id}.keras"):
+        os.utime(path, (hour_ago, hour_ago))
+    again = RunStore(store.url, store.model_dir, store.config_classes)  # the server starting anew
+    again.get(kept.id)
+    assert sorted(path.name for path in store.model_dir.iterdir()) == sorted(
+        [f"{kept.id}.keras", f"{lost.id}.keras", fresh.name])  # the orphan too recent to be sure of stays
+    assert again.model_file(again.get(kept.id)) == b"a saved run"
+    assert again.model_file(again.get(lost.id)) == b"its save set this aside"  # put back
+    again.engine.dispose()
