@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -48,11 +49,14 @@ class SaveWhileTraining(Callback):
         record: the run's record (copied at each save; never changed here).
         notes: what the model file carries besides the weights, or None.
         wanted: whether the run is still wanted (False once deleted: nothing is written then).
+        lock: held from the look at ``wanted`` to the end of the write; whoever deletes the run
+            takes it too, so a save under way is never written after the delete.
     """
 
     def __init__(self, store: RunStore, record: Run, notes: Callable[[], dict[str, Any] | None],
-                 wanted: Callable[[], bool]) -> None:
+                 wanted: Callable[[], bool], lock: threading.Lock | None = None) -> None:
         self.store, self.record, self.notes, self.wanted = store, record, notes, wanted
+        self.lock = lock or threading.Lock()
         self.every = limits.checkpoint_seconds()
         self.last = time.monotonic()
 
@@ -68,6 +72,10 @@ class SaveWhileTraining(Callback):
 
     def save(self, job: TrainingJob) -> None:
         """Write the training as it is now, as a run stopped by a crash."""
+        with self.lock:
+            self._save(job)
+
+    def _save(self, job: TrainingJob) -> None:
         if job.model is None or not self.wanted():
             return
         checkpoint = dataclasses.replace(self.record)

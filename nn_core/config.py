@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from nn_core.errors import SettingsError
-from nn_core.model_files import ANY_PAGE, NetworkLimits
+from nn_core.architecture import ANY_PAGE, NetworkLimits
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 """Optimizer names; ``nn_core.networks.make_optimizer`` maps them to Keras classes."""

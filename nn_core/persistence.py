@@ -1,7 +1,7 @@
 """Taking work home and bringing it back: models, training histories and settings as files.
 
 - A trained model as a ``.keras`` file, and back. Before Keras reads a file, everything
-  in it that could ask for memory is checked (``nn_core.model_files``: the zip's
+  in it that could ask for memory is checked (``nn_core.model_files`` and ``nn_core.architecture``: the zip's
   directory, each member's size, the architecture's weights counted from its
   ``config.json`` against the page's largest network, the weights file's datasets);
   then Keras loads it in safe mode, which refuses files that carry code (``Lambda``
@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from nn_core.config import TrainingConfig
 from nn_core.errors import ModelFileError, SettingsError
-from nn_core.model_files import (ANY_PAGE, NOTES_MEMBER, WEIGHTS_MEMBER, NetworkLimits, check_weights,
-                                 open_archive, read_architecture, read_json_member, read_member)
+from nn_core.architecture import ANY_PAGE, NetworkLimits, read_architecture
+from nn_core.model_files import (NOTES_MEMBER, WEIGHTS_MEMBER, check_weights, open_archive, read_json_member,
+                                 read_member)
 
 if TYPE_CHECKING:
     import keras

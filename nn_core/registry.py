@@ -71,6 +71,7 @@ class LiveRun:
         self.save_error = ""
         self.load_error = ""
         self.deleted = False  # by its owner: nothing of it may be saved again
+        self.saving = threading.Lock()  # held by a save, from its look at ``deleted`` to its commit
         self.cache: dict[str, Any] = {}  # results computed once for this run's model, dropped with it
 
     @property
@@ -176,7 +177,8 @@ class RunRegistry:
         job.keep_going = live.keep_going
         job.callbacks.append(_SaveWhenDone(self, live))
         if self.store is not None:  # and while it trains, for a server killed without warning
-            job.callbacks.append(SaveWhileTraining(self.store, record, live.notes, lambda: not live.deleted))
+            job.callbacks.append(SaveWhileTraining(self.store, record, live.notes, lambda: not live.deleted,
+                                                   live.saving))
         with self._lock:
             self._runs[record.id] = live
         job.start()
@@ -292,15 +294,20 @@ class RunRegistry:
             doomed = [live for live in self._runs.values()
                       if live.record.owner == owner and (run_ids is None or live.id in run_ids)]
             for live in doomed:
-                live.deleted = True
                 del self._runs[live.id]
         for live in doomed:
+            with live.saving:  # a save under way (a checkpoint, say) is written before the store deletes it
+                live.deleted = True
             if live.job is not None:
                 live.job.stop()
         deleted = self.store.delete(owner, run_ids) if self.store is not None else 0
         return max(deleted, len(doomed))
 
     def _save(self, live: LiveRun) -> None:
+        with live.saving:
+            self._save_now(live)
+
+    def _save_now(self, live: LiveRun) -> None:
         job = live.job
         snapshot = job.snapshot()
         live.record.update(snapshot)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from nn_core.config import TrainingConfig, choice, number
 from nn_core.digits import IMAGE_SIDE, NUM_CLASSES, PIXELS
-from nn_core.model_files import NetworkLimits
+from nn_core.architecture import NetworkLimits
 from nn_core.networks import ACTIVATIONS, Seeds
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from nn_core.config import TrainingConfig, choice, flag, number
 from nn_core.digits import IMAGE_SIDE, NUM_CLASSES, PIXELS
 from nn_core.errors import SettingsError
-from nn_core.model_files import NetworkLimits, dense_parameters
+from nn_core.architecture import NetworkLimits, dense_parameters
 from nn_core.networks import ACTIVATIONS, Seeds
 
 if TYPE_CHECKING:

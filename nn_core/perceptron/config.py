@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from nn_core.config import TrainingConfig, choice
 from nn_core.digits import NUM_CLASSES, PIXELS
-from nn_core.model_files import NetworkLimits, dense_parameters
+from nn_core.architecture import NetworkLimits, dense_parameters
 from nn_core.networks import Seeds
 
 if TYPE_CHECKING:

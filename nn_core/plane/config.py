@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from nn_core.config import TrainingConfig, choice, number
 from nn_core.errors import SettingsError
-from nn_core.model_files import NetworkLimits, dense_parameters
+from nn_core.architecture import NetworkLimits, dense_parameters
 from nn_core.networks import ACTIVATIONS, Seeds
 from nn_core.plane.data import DATASETS, FEATURES
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from nn_core.config import TrainingConfig, choice, number
-from nn_core.model_files import NetworkLimits
+from nn_core.architecture import NetworkLimits
 from nn_core.networks import ACTIVATIONS, Seeds, build_model
 from nn_core.rnn.text import MAX_VOCABULARY, SAMPLES
 

@@ -8,7 +8,7 @@ import pytest
 
 from nn_core.errors import ModelFileError
 from nn_core.lessons import LESSONS, lesson
-from nn_core.model_files import read_architecture
+from nn_core.architecture import read_architecture
 from nn_core.persistence import model_to_bytes, read_notes
 from support.hostile import PeakMemory, genuine_model_file, hostile_folder
 

@@ -165,6 +165,25 @@ def test_a_run_deleted_while_it_trains_is_never_saved_again(store, mnist, monkey
     assert store.get(live.id) is None and registry.latest("alice", "perceptron") is None
 
 
+def test_a_run_deleted_while_a_checkpoint_is_being_written_stays_deleted(store, mnist, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_CHECKPOINT_SECONDS", "0.2")
+    writing, real_save = threading.Event(), store.save
+
+    def slow_save(run, model_file):  # a checkpoint that takes a second to reach the database
+        writing.set()
+        time.sleep(1.0)
+        real_save(run, model_file)
+
+    monkeypatch.setattr(store, "save", slow_save)
+    registry = RunRegistry(store, LESSON_MAP)
+    live = start(registry, mnist, config=LONG)
+    assert writing.wait(60)
+    assert registry.delete("alice", [live.id]) == 1  # while the checkpoint is on its way
+    assert live.job.wait(30)
+    time.sleep(0.5)
+    assert store.get(live.id) is None and registry.latest("alice", "perceptron") is None
+
+
 class FailsAfterACheckpoint(Callback):
     def __init__(self, store):
         self.store = store
