@@ -2,8 +2,9 @@
 
 Apply changes the page's settings (the sidebar's widgets and the link) to the hint's fix,
 for the next training; a fix that is only a new learning rate also reaches a training
-that is still going, from its next batch. A fix already in the settings shows as applied,
-so a second press does nothing.
+that is still going, from its next batch, when the training is this browser's own (a run
+shared by a link is only looked at). A fix already in the settings shows as applied, so a
+second press does nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from nn_core.errors import PlaygroundError
 from nn_core.hints import Hint, hints
 from nn_core.registry import LiveRun
 from nn_core.training import Snapshot
+from ui.identity import browser_identity
 from ui.settings import apply_config
 from ui.state import PageState
 
@@ -60,7 +62,8 @@ def _apply_button(state: PageState, config: TrainingConfig, hint: Hint, live: Li
     if st.button(label, key=state.key("hint", hint.name), disabled=done, width="stretch",
                  help="Changes the settings in the sidebar (and the link) for the next training."):
         apply_config(state, fixed)
-        if set(hint.fix) == {"learning_rate"} and live.job is not None and not live.done:
+        mine = live.record.owner == browser_identity()  # the console's own rule: only the owner steers
+        if set(hint.fix) == {"learning_rate"} and mine and live.job is not None and not live.done:
             try:
                 live.job.steering.set_learning_rate(hint.fix["learning_rate"])  # the running training too
             except PlaygroundError:

@@ -98,3 +98,24 @@ def test_the_plane_steps_one_keras_call_of_many_batches():
     button(app, "Stop training").click().run()
     finish_training(app, "plane")
     assert not app.exception
+
+
+def test_a_hint_applied_on_a_run_shared_by_a_link_leaves_its_owners_training_alone():
+    owner = open_page("pages/perceptron.py", {"train_samples": "600", "epochs": "200", "batch_size": "8",
+                                              "optimizer": "sgd", "learning_rate": "0.00001"})
+    button(owner, "Train").click().run()
+    job = current_job(owner, "perceptron")
+    # 68 updates an epoch; past 200 updates that barely moved the loss, the hint is a learning rate.
+    until(lambda: job.snapshot().epoch >= 4, timeout=60)
+    try:
+        visitor = open_page("pages/perceptron.py", {"run": owner.session_state[key("perceptron", "run")]})
+        assert "of another browser" in texts(visitor)
+        apply = next(b for b in visitor.button if b.label.startswith("Apply: learning rate"))
+        apply.click().run()
+        assert not visitor.exception
+        time.sleep(1.0)  # a steered rate would be taken at the next batch
+        assert job.snapshot().events == [] and job.snapshot().learning_rate == 0.00001
+        assert job.steering.take_learning_rate() is None
+    finally:
+        job.stop()
+        assert job.wait(30)
