@@ -1,5 +1,7 @@
 """The Recurrent Network page (AppTest): text choices, training, generation and bad input."""
 
+import re
+
 from support.apptest import button, finish_training, key, open_page, texts
 
 PAGE = "pages/rnn.py"
@@ -83,3 +85,19 @@ def test_a_very_long_pasted_text_is_cut_and_the_user_told():
     app.text_area(key=key("rnn", "widget", "pasted")).set_value("to be or not " * 20_000).run()  # 260,000 characters
     assert "only the first 200,000 are used" in messages(app, "warning") and not app.exception
     assert "Vocabulary: 7 characters" in texts(app)  # t o b e r n and the space
+
+
+def test_a_start_text_from_a_link_is_shown_as_text_never_as_formatting():
+    sneaky = "[Click here for the answers](https://evil.example) **now** :red[x] $x$ `code` <b>b</b> "
+    app = open_page(PAGE, {"text_source": "paste", "text": sneaky * 3, "sequence_length": "60", "epochs": "1"})
+    button(app, "Train").click().run()
+    finish_training(app, "rnn")
+    assert not app.exception
+    shown = [element.value for kind in ("markdown", "subheader", "warning", "info", "caption")
+             for element in app.get(kind) if isinstance(getattr(element, "value", None), str)]
+    quoted = [text for text in shown if "Click here" in text]
+    assert len(quoted) >= 3  # the sample's start, the generation's start and the next-character heading
+    for text in quoted:
+        quote = text[text.index("'"):text.rindex("'")]  # the start text, as quoted on the page
+        assert not re.search(r"(?<!\\)[\[\]()*`$<]", quote), text  # every Markdown character escaped
+        assert "\\[Click here for the answers\\]\\(https://evil\\.example\\)" in text

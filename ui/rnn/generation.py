@@ -11,6 +11,7 @@ from nn_core.rnn.text import MAX_TEMPERATURE, reshape_probabilities, visible
 from nn_core.rnn.training import SAMPLE_TEMPERATURE, LoadedTextModel, TextRun
 from nn_core.training import Snapshot
 from ui.charts import show
+from ui.classroom import plain
 from ui.state import PageState
 
 SIDE_BY_SIDE = (0.0, 0.5, 1.0, 1.5)  # temperatures compared in columns
@@ -25,7 +26,7 @@ def latest_sample(snapshot: Snapshot, live: object = None) -> None:
         return
     latest = snapshot.extras[-1]
     st.markdown(f"**Sample after epoch {latest['epoch']}** (temperature {SAMPLE_TEMPERATURE:g}, "
-                f"starting from {latest['start']!r}):")
+                f"starting from {plain(repr(latest['start']))}):")
     st.code(latest["sample"], language=None, wrap_lines=True)
     continuations(snapshot)
 
@@ -35,7 +36,8 @@ def continuations(snapshot: Snapshot) -> None:
     rows = [extra for extra in snapshot.extras if "greedy" in extra]
     if not rows:
         return
-    st.markdown(f"**The same start, {rows[-1]['start']!r}, continued after each epoch** (always the likeliest "
+    st.markdown(f"**The same start, {plain(repr(rows[-1]['start']))}, continued after each epoch** (always the "
+                "likeliest "
                 "character, so the epochs compare; short epochs are sampled about twice a second):")
     st.dataframe({"epoch": [row["epoch"] for row in reversed(rows)],
                   "continuation": ["".join("⏎" if char == "\n" else char for char in row["greedy"])
@@ -92,17 +94,17 @@ def generation_section(state: PageState, run: TextRun | LoadedTextModel, run_id:
                               help="Fixes the random picks, so a sample repeats; change it for another.")
     start, dropped = clean_start(start_typed, run.vocabulary)
     if dropped:
-        listed = ", ".join(f"'{visible(char)}'" for char in dropped)
+        listed = plain(", ".join(f"'{visible(char)}'" for char in dropped))
         were = "they were" if len(dropped) > 1 else "it was"
         st.warning(f"The network never saw {listed} in its training text, so {were} dropped from the start "
-                   f"text: it continues from {start!r}.")
+                   f"text: it continues from {plain(repr(start))}.")
     if len(start) < config.sequence_length:
         st.warning(f"The start text needs at least {config.sequence_length} characters that the network knows "
                    f"(it reads {config.sequence_length} at a time); it has {len(start)}. "
-                   f"Type a longer one, e.g. {run.start!r}.")
+                   f"Type a longer one, e.g. {plain(repr(run.start))}.")
         return
     generation = generator.generate(start, int(length), (float(temperature),), seed=int(seed))[0]
-    st.markdown(f"**Start:** `{start}` → **{len(generation.generated)} new characters** at temperature "
+    st.markdown(f"**Start:** {plain(repr(start))} → **{len(generation.generated)} new characters** at temperature "
                 f"{temperature:g}:")
     st.code(generation.text, language=None, wrap_lines=True)
     st.caption(f"Generated in {generation.seconds * 1000:.0f} ms ({generation.seconds / max(1, length) * 1000:.2f} ms "
@@ -114,7 +116,7 @@ def generation_section(state: PageState, run: TextRun | LoadedTextModel, run_id:
         column.markdown(f"**Temperature {sample.temperature:g}**" + (" (greedy)" if sample.temperature == 0 else ""))
         column.code(sample.text, language=None, wrap_lines=True)
 
-    st.subheader(f"What the network expects after {start[-config.sequence_length:]!r}")
+    st.subheader(f"What the network expects after {plain(repr(start[-config.sequence_length:]))}")
     st.write("Blue: the network's probabilities for the next character. Orange: the same reshaped by the "
              "temperature, which is what the pick is drawn from.")
     probabilities = generation.first_probabilities
