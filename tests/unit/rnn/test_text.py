@@ -146,3 +146,12 @@ def test_large_upload_is_cut_without_breaking_a_character():
     raw = ("é" * 10).encode("utf-8")  # 20 bytes; a cut at 7 bytes splits the fourth é
     text, notes = decode_upload(raw, max_bytes=7)
     assert text == "ééé" and "only its first" in notes[0]
+
+
+def test_a_text_of_too_many_different_characters_is_refused_in_a_sentence():
+    from nn_core.rnn.text import MAX_VOCABULARY, TextError, prepare_text
+
+    many = "".join(chr(0x4E00 + index) for index in range(MAX_VOCABULARY + 1))
+    with pytest.raises(TextError, match=f"{MAX_VOCABULARY + 1:,} different characters"):
+        prepare_text(many * 2, 10)
+    assert prepare_text(many[:MAX_VOCABULARY] * 2, 10)[0]  # the most it takes
