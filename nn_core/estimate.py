@@ -1,4 +1,4 @@
-"""How long a training will take, said before Train is pressed.
+"""How long a training will take, and how much memory it needs, said before Train is pressed.
 
 A training's time is mostly its weight updates: each costs a fixed overhead, a pass over
 every weight (the gradient and the optimizer's update of each one), and the arithmetic
@@ -7,6 +7,13 @@ those for a setting; ``TrainingClock`` turns them into seconds with per-unit cos
 measured on the development machine (2 cores, ``COSTS``), then corrects itself from the
 trainings the server actually runs, one correction per lesson, so a faster or a busier
 server soon estimates its own speed.
+
+A training's memory is mostly what the forward pass keeps for the backward pass: every
+layer's output for every sample of a batch (a recurrent layer's at every step, gates
+included), so it grows with the batch. ``check_memory`` refuses a training whose estimate
+is above ``PLAYGROUND_MAX_TRAINING_MB``: one student's CNN of 256 filters in batches of
+4,096, all on the sidebar's menus, took 9.5 GB, and two of them would take a classroom
+server down.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from nn_core import limits
+from nn_core.errors import LimitError
 from nn_core.training import Callback, Status, TrainingJob
 
 
@@ -31,6 +40,13 @@ class Costs:
 
 
 COSTS = Costs()
+BYTES_PER_VALUE = 6
+"""Memory per value a layer keeps for the backward pass, per sample of a batch: a float32 and
+TensorFlow's temporaries (measured: 4.6 bytes a value for a CNN of 256 filters, 5.5 for an LSTM)."""
+BYTES_PER_WEIGHT = 16
+"""A weight, its gradient and two optimizer slots (Adam's moments), in float32."""
+KEPT_PER_STEP = {"SimpleRNN": 3, "LSTM": 6, "GRU": 5}
+"""Values a recurrent layer keeps per unit and step of the sequence (its state and its gates)."""
 LEARNING_RATE = 0.3  # how far one finished training moves a lesson's correction
 CORRECTION_LIMITS = (0.2, 5.0)
 
@@ -45,6 +61,8 @@ class Workload:
         validation_samples: samples evaluated after the epochs (all epochs).
         weights: trainable weights.
         multiply_adds: multiply-adds for one sample going forwards.
+        values: values the forward pass keeps for one sample (see ``network_size``).
+        batch_size: samples per update.
     """
 
     updates: int
@@ -52,29 +70,75 @@ class Workload:
     validation_samples: int
     weights: int
     multiply_adds: int
+    values: int = 0
+    batch_size: int = 1
+
+    @property
+    def memory_bytes(self) -> int:
+        """Memory the training needs: a batch's kept values and the weights with their gradients and slots."""
+        return memory_bytes(self.weights, self.values, self.batch_size)
 
 
-def network_size(model: Any) -> tuple[int, int]:
-    """(trainable weights, multiply-adds per sample) of a built Keras model.
+def network_size(model: Any) -> tuple[int, int, int]:
+    """(trainable weights, multiply-adds per sample, values kept per sample) of a built Keras model.
 
     Dense and convolution layers cost a multiply-add per weight per output position;
-    recurrent layers per weight per step of the sequence; the rest costs little.
+    recurrent layers per weight per step of the sequence; the rest costs little. The
+    forward pass keeps every layer's output (its input too) for the backward pass; a
+    recurrent layer keeps its state and gates at every step (``KEPT_PER_STEP``).
     """
-    macs = 0
+    macs, values = 0, int(math.prod(model.input_shape[1:]))
     for layer in model.layers:
         kind = type(layer).__name__
         weights = sum(int(math.prod(weight.shape)) for weight in layer.trainable_weights)
         if kind == "Conv2D":
             macs += weights * int(layer.output.shape[1]) * int(layer.output.shape[2])  # per output position
-        elif kind in ("SimpleRNN", "LSTM", "GRU"):
+        elif kind in KEPT_PER_STEP:
             macs += weights * int(layer.input.shape[1])  # per step of the sequence
         elif kind == "Dense":
             macs += weights
-    return int(model.count_params()), macs
+        if kind in KEPT_PER_STEP:
+            values += int(layer.input.shape[1]) * int(layer.units) * KEPT_PER_STEP[kind]
+        elif kind != "InputLayer":
+            values += int(math.prod(layer.output.shape[1:]))
+    return int(model.count_params()), macs, values
+
+
+def memory_bytes(weights: int, values: int, batch_size: int) -> int:
+    """Memory one training needs (see the module's docstring)."""
+    return batch_size * values * BYTES_PER_VALUE + weights * BYTES_PER_WEIGHT
+
+
+def memory_problem(work: Workload) -> str | None:
+    """What is wrong with a training's memory, in a sentence, or None when it fits this server's limit."""
+    limit = limits.max_training_bytes()
+    if work.memory_bytes <= limit:
+        return None
+    fits = (limit - work.weights * BYTES_PER_WEIGHT) // max(1, work.values * BYTES_PER_VALUE)
+    advice = f"use batches of at most {fits:,}, or a smaller network" if fits >= 1 else "use a smaller network"
+    return (f"this training would need about {work.memory_bytes / 1e9:,.1f} GB of memory (batches of "
+            f"{work.batch_size:,}), and this server gives one training at most {limit / 1e9:,.1f} GB: {advice}")
+
+
+def check_memory(work: Workload) -> None:
+    """Raise ``LimitError`` when a training needs more memory than this server gives one."""
+    problem = memory_problem(work)
+    if problem is not None:
+        raise LimitError(problem)
+
+
+def check_training_memory(config: Any, *build_args: Any, model: Any = None) -> None:
+    """``check_memory`` for training ``model`` (or else the network ``config`` builds) in the config's batches.
+
+    Raises:
+        LimitError: with a plain sentence that says what would fit.
+    """
+    weights, _, values = network_size(model) if model is not None else config_size(config, *build_args)
+    check_memory(Workload(0, 0, 0, weights, 0, values, config.batch_size))
 
 
 @lru_cache(maxsize=256)
-def config_size(config: Any, *build_args: Any) -> tuple[int, int]:
+def config_size(config: Any, *build_args: Any) -> tuple[int, int, int]:
     """``network_size`` of the network a config builds (built once per setting, then remembered)."""
     return network_size(config.build(*build_args))
 
@@ -88,9 +152,10 @@ def workload(config: Any, samples: int, validation_samples: int, *build_args: An
         validation_samples: samples evaluated after each epoch.
         *build_args: what ``config.build`` needs besides itself (a text model's vocabulary size).
     """
-    weights, macs = config_size(config, *build_args)
+    weights, macs, values = config_size(config, *build_args)
     updates = math.ceil(samples / max(1, config.batch_size)) * config.epochs
-    return Workload(updates, samples * config.epochs, validation_samples * config.epochs, weights, macs)
+    return Workload(updates, samples * config.epochs, validation_samples * config.epochs, weights, macs, values,
+                    config.batch_size)
 
 
 class TrainingClock:

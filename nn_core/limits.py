@@ -17,6 +17,8 @@ Trainings:
 - ``PLAYGROUND_ORPHAN_SECONDS``: a training that no page has shown for this long is
   stopped, keeping what it learned (default 120: a reload or a dropped connection
   comes back well within it).
+- ``PLAYGROUND_MAX_TRAINING_MB``: the memory one training may need, as estimated from its
+  network and batch before it starts (default 2,000 MB; ``nn_core.estimate``).
 - ``PLAYGROUND_PAUSED_SLOT_SECONDS``: a paused training gives its slot to the next one
   waiting after this long, and queues for one again when it resumes (default 30).
 
@@ -65,6 +67,11 @@ def max_trainings() -> int:
 def max_training_seconds() -> float:
     """Seconds one training may take before it is stopped (its model kept)."""
     return float(_positive("PLAYGROUND_MAX_TRAINING_SECONDS", 1800, float))
+
+
+def max_training_bytes() -> int:
+    """Bytes of memory one training may need."""
+    return int(_positive("PLAYGROUND_MAX_TRAINING_MB", 2_000, float) * 1_000_000)
 
 
 def orphan_seconds() -> float:

@@ -22,7 +22,7 @@ import streamlit as st
 from nn_core import limits
 from nn_core.config import TrainingConfig
 from nn_core.errors import PlaygroundError
-from nn_core.estimate import Workload
+from nn_core.estimate import Workload, memory_problem
 from nn_core.persistence import config_to_json, history_to_csv, model_to_bytes, read_notes
 from nn_core.registry import LiveRun, RunRegistry
 from nn_core.runs import RUN_ID
@@ -207,6 +207,9 @@ def _estimate(state: PageState, trainer: Trainer) -> Workload | None:
     seconds = training_clock().estimate(work, state.slug)
     st.caption(f"About {limits.describe_seconds(max(1, seconds))} to train here, if the server is free "
                f"({work.updates:,} weight updates).")
+    memory = memory_problem(work)
+    if memory is not None:
+        st.warning(memory[0].upper() + memory[1:] + ".")
     if seconds > limits.max_training_seconds():
         st.warning(f"This training would take about {limits.describe_seconds(seconds)}, but this server stops a "
                    f"training after {limits.describe_seconds(limits.max_training_seconds())} (it keeps what it has "

@@ -19,6 +19,7 @@ from nn_core.config import TrainingConfig
 from nn_core.digits.data import MnistData, to_float, training_subset
 from nn_core.digits.inference import warm_up
 from nn_core.errors import SettingsError
+from nn_core.estimate import check_training_memory
 from nn_core.networks import build_model
 from nn_core.persistence import copy_model
 from nn_core.training import Callback, TrainingData, TrainingJob
@@ -104,7 +105,11 @@ def digit_job(
 
     Returns:
         The job; call ``start()``.
+
+    Raises:
+        LimitError: the training is beyond the server's limits (its memory included).
     """
+    check_training_memory(config, model=continue_from)
     x_train, y_train, x_val, y_val = split_training(data, config)
     return TrainingJob(
         TrainingData(shape_for(config, x_train), y_train, shape_for(config, x_val), y_val),

@@ -24,6 +24,7 @@ import numpy as np
 
 from nn_core import limits
 from nn_core.errors import ModelFileError
+from nn_core.estimate import check_training_memory
 from nn_core.persistence import model_from_bytes, read_notes
 from nn_core.rnn.config import RNNConfig, build_text_model, one_hot_class
 from nn_core.rnn.generation import TextGenerator
@@ -149,9 +150,11 @@ def text_training(
 
     Raises:
         TextError: the text cannot be trained on (empty, too short); a plain sentence.
+        LimitError: the training would need more memory than this server gives one.
     """
     text, notes = prepare_text(text, config.sequence_length)
     vocabulary = Vocabulary.of(text)
+    check_training_memory(config, vocabulary.size)
     inputs, targets = make_windows(vocabulary.encode(text), config.sequence_length)  # (n, L), (n,)
     n_val = int(round(len(inputs) * config.validation_split))
     if config.validation_split > 0 and n_val == 0:

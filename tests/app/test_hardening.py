@@ -69,3 +69,13 @@ def test_server_limits_refuse_plainly(monkeypatch):
     assert_working(app)
     # The widget cannot offer more than the server allows.
     assert app.sidebar.slider(key=key("perceptron", "setting", "epochs")).value == 2
+
+
+def test_a_training_too_large_for_the_servers_memory_is_said_before_and_refused_at_train():
+    app = open_page("pages/cnn.py", {"conv_blocks": "1", "filters_1": "256", "batch_size": "4096",
+                                     "train_samples": "300", "epochs": "1"})
+    assert_working(app)
+    assert any("would need about 12.5 GB of memory" in warning.value for warning in app.warning)
+    button(app, "Train").click().run()
+    assert_working(app)
+    assert any(error.value.startswith("Cannot train: this training would need about 12.5 GB") for error in app.error)
