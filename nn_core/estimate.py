@@ -18,6 +18,7 @@ server down.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from nn_core import limits
+from nn_core.config import TrainingConfig
 from nn_core.errors import LimitError
 from nn_core.training import Callback, Status, TrainingJob
 
@@ -137,9 +139,21 @@ def check_training_memory(config: Any, *build_args: Any, model: Any = None) -> N
     check_memory(Workload(0, 0, 0, weights, 0, values, config.batch_size))
 
 
-@lru_cache(maxsize=256)
 def config_size(config: Any, *build_args: Any) -> tuple[int, int, int]:
-    """``network_size`` of the network a config builds (built once per setting, then remembered)."""
+    """``network_size`` of the network a config builds (built once per network, then remembered).
+
+    Settings of the training alone (seed, epochs, batch size, learning rate...) are set to
+    their defaults first, so another seed or batch size builds no other network: each build
+    leaves a little of Keras' state behind.
+    """
+    defaults = type(config)()
+    same_network = dataclasses.replace(config, **{item.name: getattr(defaults, item.name)
+                                                  for item in dataclasses.fields(TrainingConfig)})
+    return _network_size(same_network, *build_args)
+
+
+@lru_cache(maxsize=256)
+def _network_size(config: Any, *build_args: Any) -> tuple[int, int, int]:
     return network_size(config.build(*build_args))
 
 
