@@ -1,14 +1,19 @@
 """The Class page and joining a class (AppTest): who sees a board, handing a class to another device,
-old teacher links, bad codes, long or odd names, closed classes."""
+old teacher links, bad codes, long or odd names and titles, closed classes."""
 
+import html
 import re
 
-from support.apptest import button, key, open_page, texts
+from support.apptest import button, finish_training, key, open_page, texts
 
 from nn_core.classes import HANDOVER_TRIES
 from ui.resources import class_book
 
 TEACHER, LAPTOP, STUDENT = "teacher-browser-0000000001", "laptop-browser-00000000002", "student-browser-0000000003"
+# Class titles that Streamlit's Markdown would show as colour, an icon, links, bold, LaTeX, emoji and a logo
+# (each at most 80 characters, as a title may be).
+HOSTILE = ":red[big] :material/warning: [x](https://evil.example) **b** <b>x</b> $x^2$"
+FOUND_IN_TEXT = ":streamlit: :smile: www.evil.example a@evil.example https://evil.example"
 BOARD = "Join link for students"
 
 
@@ -18,6 +23,13 @@ def new_class(title="Tuesday", teacher=TEACHER):
 
 def board_shown(app) -> bool:
     return BOARD in texts(app) or any(b.label in ("Clear the board", "Close the class") for b in app.button)
+
+
+def shows_literally(markdown: str, text: str) -> bool:
+    """Whether Markdown shows ``text`` as typed: each ASCII punctuation mark a character reference, so none is syntax."""
+    bare = re.sub(r"&#\d+;", "", markdown)
+    return (not any(char in bare for char in "[]()*<>$:@`_#&\\") and
+            html.unescape(markdown).replace("\u2060", "") == text)
 
 
 def test_the_board_opens_only_in_its_teachers_browser():
@@ -106,6 +118,29 @@ def test_wrong_one_time_codes_are_refused_and_then_limited():
     assert not board_shown(app) and not app.exception
 
 
+def test_a_hostile_class_title_is_shown_as_typed_on_the_board_and_in_the_post_buttons_tooltip():
+    for title in (FOUND_IN_TEXT, HOSTILE):
+        classroom = new_class(title)
+        board = open_page("pages/class.py", {"class": classroom.code}, identity=TEACHER)
+        assert [header.value for header in board.header] == [board.header[0].value]
+        assert shows_literally(board.header[0].value, title)
+        listed = open_page("pages/class.py", identity=TEACHER)
+        link = next(markdown.value for markdown in listed.markdown if classroom.code in markdown.value)
+        assert shows_literally(link.split("- [", 1)[1].split("](", 1)[0], title)
+
+    app = open_page("pages/perceptron.py", {"class": classroom.code, "train_samples": "300", "epochs": "1"},
+                    identity=STUDENT)
+    app.text_input(key=key("perceptron", "class_name")).set_value("Ada")
+    button(app, "Join").click().run()
+    caption = next(caption.value for caption in app.caption if "you are" in caption.value)
+    assert shows_literally(caption.split("Class **")[1].split("** ·")[0], HOSTILE)
+    button(app, "Train").click().run()
+    finish_training(app, "perceptron")
+    post = next(b for b in app.button if b.label.startswith("Post Run"))
+    title = re.search(r"board of \*\*(.*)\*\*, with", post.help)
+    assert title and shows_literally(title.group(1), HOSTILE) and not app.exception
+
+
 def test_a_wrong_class_code_says_so_and_the_page_works():
     app = open_page("pages/mlp.py", {"class": "ZZZZZ9"})
     assert any("does not exist" in warning.value for warning in app.warning)
@@ -127,7 +162,7 @@ def test_a_name_too_long_is_refused_and_an_odd_one_is_kept_as_text():
     button(app, "Join").click().run()
     app.run()
     shown = texts(app)
-    assert r"\<b\>Eve\</b\> \*\*bold\*\*" in shown  # escaped: shown as typed, not as formatting
+    assert "&#60;b&#62;Eve&#60;&#47;b&#62; &#42;&#42;bold&#42;&#42;" in shown  # shown as typed, not as formatting
     assert not app.exception
 
 

@@ -201,3 +201,24 @@ def test_a_student_who_sees_the_projected_board_cannot_act_as_the_teacher(browse
     for tab in (teacher, laptop, student):
         assert_no_exception(tab)
         tab.context.close()
+
+
+FORMATTING = ("a, strong, em, code, del, img, [role=img], .katex, .stMarkdownColoredText, .stMarkdownColoredBackground")
+
+
+def test_a_hostile_class_title_is_shown_as_typed(browser, app_url):
+    title = ":red[big] :material/warning: [x](https://evil.example) **b** <b>x</b> $x^2$"
+    teacher = new_tab(browser)
+    create_class(teacher, f"{app_url}/class", title)
+    header = teacher.locator('[data-testid="stHeading"] h2').first
+    teacher.screenshot(path="/tmp/class-hostile-title.png")
+    assert header.inner_text().replace("\u2060", "") == title
+    formatted = header.evaluate(f"h => [...h.querySelectorAll('{FORMATTING}')]"
+                                ".filter(e => !e.closest('[data-testid=stHeaderActionElements]')).map(e => e.outerHTML)")
+    assert formatted == []  # no colour, icon, link, bold, HTML or LaTeX: the text as typed
+    open_app_page(teacher, f"{app_url}/class")  # "Your classes": the title is the link's text, and only that
+    listed = teacher.locator('[data-testid="stMarkdown"] li').filter(has_text="join code").first
+    assert listed.locator("a").count() == 1 and listed.locator("a").inner_text().replace("\u2060", "") == title
+    assert listed.evaluate(f"li => li.querySelectorAll('{FORMATTING}').length") == 2  # its link and its code
+    assert_no_exception(teacher)
+    teacher.context.close()
