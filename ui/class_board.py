@@ -37,8 +37,10 @@ SORTS = {"test accuracy": "accuracy", "parameters": "parameters", "training time
 def create_class(state: PageState) -> None:
     """A form that creates a class taught by this browser, then shows its board."""
     st.subheader("Create a class")
-    title = st.text_input("The class's name, as students will see it", max_chars=80,
-                          key=state.key("widget", "new_class"), placeholder="e.g. Year 11 computing, Tuesday")
+    # No max_chars: Streamlit's box drops a pasted text longer than that whole, silently, and "Create"
+    # then said the title was empty. The class book refuses a long title with its length instead.
+    title = st.text_input("The class's name, as students will see it", key=state.key("widget", "new_class"),
+                          placeholder="e.g. Year 11 computing, Tuesday")
     if st.button("Create the class", type="primary", key=state.key("widget", "create_class")):
         try:
             classroom = class_book().create(browser_identity(), title)

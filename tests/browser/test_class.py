@@ -222,3 +222,21 @@ def test_a_hostile_class_title_is_shown_as_typed(browser, app_url):
     assert listed.evaluate(f"li => li.querySelectorAll('{FORMATTING}').length") == 2  # its link and its code
     assert_no_exception(teacher)
     teacher.context.close()
+
+
+def test_a_pasted_title_too_long_is_refused_with_its_length(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    tab = context.new_page()
+    open_app_page(tab, f"{app_url}/class")
+    title = "Year 11 computing, Tuesday afternoon, room 4, the class that meets after lunch break"  # 84 characters
+    box = tab.get_by_placeholder("e.g. Year 11 computing, Tuesday")
+    box.click()
+    tab.evaluate("text => navigator.clipboard.writeText(text)", title)
+    tab.keyboard.press("Control+V")  # a person pastes it (a box with max_chars=80 dropped it whole, silently)
+    assert box.input_value() == title
+    tab.get_by_role("button", name="Create the class").click()
+    tab.locator('[data-testid="stAlertContentError"]').filter(has_text="has 84 characters; at most 80").wait_for()
+    assert "class=" not in tab.url
+    assert_no_exception(tab)
+    context.close()
