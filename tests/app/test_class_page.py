@@ -26,7 +26,7 @@ def board_shown(app) -> bool:
 
 
 def shows_literally(markdown: str, text: str) -> bool:
-    """Whether Markdown shows ``text`` as typed: each ASCII punctuation mark a character reference, so none is syntax."""
+    """Whether Markdown shows ``text`` as typed: each ASCII punctuation mark is a character reference, never syntax."""
     bare = re.sub(r"&#\d+;", "", markdown)
     return (not any(char in bare for char in "[]()*<>$:@`_#&\\") and
             html.unescape(markdown).replace("\u2060", "") == text)

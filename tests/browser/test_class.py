@@ -26,7 +26,8 @@ from nn_core.classes import HANDOVER_TRIES, normalise_handover
 pytestmark = pytest.mark.browser
 ONE = [[(0.5, 0.12), (0.5, 0.5), (0.5, 0.88)]]
 HANDOVER_FIELD = "Teach a class from this device: type the one-time code"
-TEACHERS_ONLY = ("Join link for students", "Clear the board, or close the class", "Teach this class from another device",
+TEACHERS_ONLY = ("Join link for students", "Clear the board, or close the class",
+                 "Teach this class from another device",
                  "For your class: a link with this setting, a task and a target")
 
 
@@ -203,7 +204,7 @@ def test_a_student_who_sees_the_projected_board_cannot_act_as_the_teacher(browse
         tab.context.close()
 
 
-FORMATTING = ("a, strong, em, code, del, img, [role=img], .katex, .stMarkdownColoredText, .stMarkdownColoredBackground")
+FORMATTING = "a, strong, em, code, del, img, [role=img], .katex, .stMarkdownColoredText, .stMarkdownColoredBackground"
 
 
 def test_a_hostile_class_title_is_shown_as_typed(browser, app_url):
@@ -213,8 +214,8 @@ def test_a_hostile_class_title_is_shown_as_typed(browser, app_url):
     header = teacher.locator('[data-testid="stHeading"] h2').first
     teacher.screenshot(path="/tmp/class-hostile-title.png")
     assert header.inner_text().replace("\u2060", "") == title
-    formatted = header.evaluate(f"h => [...h.querySelectorAll('{FORMATTING}')]"
-                                ".filter(e => !e.closest('[data-testid=stHeaderActionElements]')).map(e => e.outerHTML)")
+    formatted = header.evaluate(f"h => [...h.querySelectorAll('{FORMATTING}')].filter("
+                                "e => !e.closest('[data-testid=stHeaderActionElements]')).map(e => e.outerHTML)")
     assert formatted == []  # no colour, icon, link, bold, HTML or LaTeX: the text as typed
     open_app_page(teacher, f"{app_url}/class")  # "Your classes": the title is the link's text, and only that
     listed = teacher.locator('[data-testid="stMarkdown"] li').filter(has_text="join code").first
