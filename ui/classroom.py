@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import string
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -31,11 +32,32 @@ from ui.resources import class_book
 from ui.state import PageState
 
 TARGETS = ("target_accuracy", "target_params")
+_WORD_JOINER = "\u2060"  # an invisible character that joins, never breaks, the text around it
+_FOUND_IN_TEXT = re.compile(r"(?<=[:@])(?=\S)|(?i:(?<=www)(?=\.))")
 
 
 def plain(text: str) -> str:
-    """Text shown as it was typed: Markdown's special characters escaped, so nothing in it is formatting."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~&$])", r"\\\1", text)
+    """Text shown as it was typed in any Streamlit element that reads Markdown (bodies, labels, ``help=``).
+
+    Two layers, because Streamlit finds formatting in two places:
+
+    - In the Markdown source, every ASCII punctuation character becomes a numeric character
+      reference (``*`` -> ``&#42;``), which Markdown reads as that character and never as
+      syntax: no emphasis, link, heading, list, HTML, LaTeX (``$``), colour (``:red[...]``)
+      or ``:material/...:`` icon.
+    - In the text once parsed, web and e-mail addresses become links and ``:name:`` becomes an
+      emoji, an icon or the Streamlit logo. An invisible word joiner (U+2060) after each ``:``
+      and ``@`` that something follows, and between ``www`` and its dot, leaves nothing there
+      for those to find.
+
+    Args:
+        text: a class's title, a student's name, a task: anything a person typed.
+
+    Returns:
+        Markdown that shows ``text`` as typed (with invisible word joiners).
+    """
+    joined = _FOUND_IN_TEXT.sub(_WORD_JOINER, str(text))
+    return "".join(f"&#{ord(char)};" if char in string.punctuation else char for char in joined)
 
 
 def base_url() -> str:
@@ -84,7 +106,7 @@ def _join_form(state: PageState, classroom: Classroom) -> None:
         try:
             class_book().join(classroom.code, browser_identity(), name)
         except PlaygroundError as error:
-            st.error(f"Cannot join: {error}.")
+            st.error(f"Cannot join: {plain(str(error))}.")
             return
         st.rerun()
 
@@ -195,12 +217,12 @@ def _post_button(state: PageState, live: LiveRun, classroom: Classroom) -> None:
     except PlaygroundError:
         return
     if st.button(f"Post {live.record.name} to the class board", key=state.key("class_post"),
-                 icon=":material/publish:", help=f"Your teacher sees it on the board of {classroom.title}, with "
-                                                 "its settings and curves; you choose which runs to post."):
+                 icon=":material/publish:", help=f"Your teacher sees it on the board of **{plain(classroom.title)}**, "
+                                                 "with its settings and curves; you choose which runs to post."):
         try:
             book.post(classroom.code, browser_identity(), live.record)
         except PlaygroundError as error:
-            st.error(f"Cannot post: {error}.")
+            st.error(f"Cannot post: {plain(str(error))}.")
             return
         st.rerun()
 
@@ -231,7 +253,7 @@ def _lesson_link_builder(state: PageState, config: TrainingConfig) -> None:
         try:
             task = clean_text(task_text, MAX_TASK, "task") if task_text.strip() else ""
         except PlaygroundError as error:
-            st.error(f"This task cannot be used: {error}.")
+            st.error(f"This task cannot be used: {plain(str(error))}.")
             return
         settings = config.to_query()
         locks = {name: settings[name] for name in locked}

@@ -50,6 +50,7 @@ KEYS: dict[str, str] = {
     "locks": "settings fixed by a teacher's signed lesson link: field name -> value",
     "task": "a teacher's task from a signed lesson link: {text, target_accuracy, target_params}",
     "link_checked": "set once the page has read its link's class, locks and task",
+    "handover": "the one-time code this teacher made to hand a class to another device: {class, code, expires}",
     # Looking
     "canvas": "the drawing canvas, by canvas name and generation",
     "canvas_generation": "how many times a canvas was cleared, by canvas name",

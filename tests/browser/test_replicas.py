@@ -3,7 +3,9 @@
 The nginx configuration is ``deploy/nginx.conf`` with its ports filled in. Students whose
 browsers land on different replicas join one class, train and post; the board (read on
 whichever replica the teacher lands on) shows all their runs; a student's reload stays on
-its replica and finds its run. Skipped where nginx or PostgreSQL's server programs are
+its replica and finds its run. The board opens from the teacher's cookie on any replica,
+and a second device the teacher hands the class to with a one-time code sees the same
+board. Skipped where nginx or PostgreSQL's server programs are
 absent, except under CI, which installs them.
 """
 
@@ -109,6 +111,30 @@ def test_a_class_across_two_replicas(browser, proxy):
     for number in (1, 2):  # the board, on whichever replica the teacher is, shows both
         cells.get_by_text(f"Student {number}", exact=True).wait_for(state="attached", timeout=30_000)
     assert_no_exception(teacher)
+    assert "key=" not in teacher.url
+
+    # The teacher's second device, wherever it lands: a one-time code from the board makes it a teacher.
+    teacher.get_by_text("Teach this class from another device").click()
+    teacher.get_by_role("button", name="Make a one-time code").click()
+    shown = teacher.locator('[data-testid="stCode"]').filter(has_text=re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$"))
+    shown.wait_for()
+    laptop = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+    open_app_page(laptop, f"{base}/class")
+    field = laptop.get_by_role("textbox", name="Teach a class from this device: type the one-time code")
+    field.fill(shown.inner_text().strip())
+    field.press("Enter")
+    laptop.get_by_text("Join link for students").wait_for()
+    assert laptop.url == teacher.url
+    cells = laptop.locator('[data-testid="stDataFrame"] td[role="gridcell"]')
+    for number in (1, 2):
+        cells.get_by_text(f"Student {number}", exact=True).wait_for(state="attached", timeout=30_000)
+    student = students[0][0]  # a student at the board's address sees no board, on its own replica
+    open_app_page(student, teacher.url)
+    student.get_by_text("Only this class's teacher can open its board").wait_for()
+    assert student.get_by_text("Join link for students").count() == 0
+    for tab in (teacher, laptop):
+        assert_no_exception(tab)
     for tab, _ in students:
         tab.context.close()
+    laptop.context.close()
     teacher.context.close()

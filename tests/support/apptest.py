@@ -12,9 +12,18 @@ TIMEOUT = 60
 APP = Path(__file__).resolve().parent.parent.parent / "app.py"
 
 
-def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
-    """Run app.py, switch to ``path`` (e.g. "pages/perceptron.py") and run it."""
+def open_page(path: str, query: dict[str, str] | None = None, identity: str | None = None) -> AppTest:
+    """Run app.py, switch to ``path`` (e.g. "pages/perceptron.py") and run it.
+
+    Args:
+        identity: the browser identity of the session (AppTest has no cookies: without one,
+            each AppTest is a new browser).
+    """
     app = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if identity is not None:
+        from ui.identity import _SESSION_KEY
+
+        app.session_state[_SESSION_KEY] = identity
     for name, value in (query or {}).items():
         app.query_params[name] = value
     app.run()
