@@ -25,7 +25,8 @@ from nn_core.lessons import LESSONS, lesson
 from nn_core.runs import differing_settings
 from ui.canvas import drawing_panel
 from ui.charts import show
-from ui.classroom import base_url, parameters, plain
+from ui.classroom import base_url, parameters
+from ui.plain_text import plain
 from ui.identity import browser_identity
 from ui.resources import class_book, run_registry
 from ui.state import PageState

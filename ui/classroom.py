@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import re
-import string
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -28,36 +27,11 @@ from nn_core.estimate import config_size
 from nn_core.lessons import lesson
 from nn_core.registry import LiveRun
 from ui.identity import browser_identity
+from ui.plain_text import plain
 from ui.resources import class_book
 from ui.state import PageState
 
 TARGETS = ("target_accuracy", "target_params")
-_WORD_JOINER = "\u2060"  # an invisible character that joins, never breaks, the text around it
-_FOUND_IN_TEXT = re.compile(r"(?<=[:@])(?=\S)|(?i:(?<=www)(?=\.))")
-
-
-def plain(text: str) -> str:
-    """Text shown as it was typed in any Streamlit element that reads Markdown (bodies, labels, ``help=``).
-
-    Two layers, because Streamlit finds formatting in two places:
-
-    - In the Markdown source, every ASCII punctuation character becomes a numeric character
-      reference (``*`` -> ``&#42;``), which Markdown reads as that character and never as
-      syntax: no emphasis, link, heading, list, HTML, LaTeX (``$``), colour (``:red[...]``)
-      or ``:material/...:`` icon.
-    - In the text once parsed, web and e-mail addresses become links and ``:name:`` becomes an
-      emoji, an icon or the Streamlit logo. An invisible word joiner (U+2060) after each ``:``
-      and ``@`` that something follows, and between ``www`` and its dot, leaves nothing there
-      for those to find.
-
-    Args:
-        text: a class's title, a student's name, a task: anything a person typed.
-
-    Returns:
-        Markdown that shows ``text`` as typed (with invisible word joiners).
-    """
-    joined = _FOUND_IN_TEXT.sub(_WORD_JOINER, str(text))
-    return "".join(f"&#{ord(char)};" if char in string.punctuation else char for char in joined)
 
 
 def base_url() -> str:

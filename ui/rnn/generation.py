@@ -11,7 +11,7 @@ from nn_core.rnn.text import MAX_TEMPERATURE, reshape_probabilities, visible
 from nn_core.rnn.training import SAMPLE_TEMPERATURE, LoadedTextModel, TextRun
 from nn_core.training import Snapshot
 from ui.charts import show
-from ui.classroom import plain
+from ui.plain_text import plain
 from ui.state import PageState
 
 SIDE_BY_SIDE = (0.0, 0.5, 1.0, 1.5)  # temperatures compared in columns
