@@ -1,15 +1,19 @@
-"""Training slots shared fairly: one at a time per browser, browsers in turn."""
+"""Training slots shared fairly: one at a time per browser, browsers in turn, t-SNE under the same limit."""
 
 import threading
 import time
 
+import numpy as np
+
+from nn_core.digits import tsne
 from nn_core.digits.job import digit_job
 from nn_core.lessons import LESSONS
+from nn_core.mlp import MLPConfig
+from nn_core.networks import build_model
 from nn_core.perceptron import PerceptronConfig
 from nn_core.registry import RunRegistry
 from nn_core.training import Callback, Status, TrainingSlots
 
-LONG = PerceptronConfig(train_samples=8000, epochs=50, batch_size=8)  # a minute or more: stopped by the test
 SHORT = PerceptronConfig(train_samples=600, epochs=1)
 
 
@@ -161,3 +165,62 @@ def test_a_browsers_second_training_waits_for_its_first_and_goes_when_the_first_
     first.job.steering.resume()  # queues again, and trains once a slot is free
     assert first.job.wait(120) and first.job.snapshot().status == Status.FINISHED
     assert slots.running == 0 and slots.waiting == 0
+
+
+def test_a_tsne_map_waits_for_the_slot_its_browsers_training_holds(mnist):
+    slots = TrainingSlots(2)
+    model = build_model(MLPConfig(hidden_units=(8,), activations=("relu",), seed=5))
+    rng = np.random.default_rng(1)
+    images, labels = rng.random((60, 28, 28)).astype(np.float32), rng.integers(0, 10, 60)
+    running, most = [0], [0]
+    lock, gate = threading.Lock(), threading.Event()
+    gate.set()
+
+    def runner(reduced):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        assert gate.wait(30)
+        with lock:
+            running[0] -= 1
+        return reduced[:, :2].copy()
+
+    assert slots.acquire("alice's training", give_up=lambda: False, owner="alice")
+    job = tsne.tsne_job(model, images, labels, "hidden_1", runner=runner, owner="alice", slots=slots)
+    until(lambda: slots.waits(job))
+    time.sleep(0.3)
+    assert job.waiting and not job.done and job.progress() == 0 and job.behind_own() and slots.running == 1
+    # Another browser's map takes the free slot meanwhile.
+    other = tsne.tsne_job(build_model(MLPConfig(hidden_units=(4,), activations=("relu",), seed=6)), images, labels,
+                          "hidden_1", runner=runner, owner="bob", slots=slots)
+    assert other.wait(30) and other.result is not None
+    slots.release("alice's training")
+    assert job.wait(30) and job.result is not None and job.result.method == "t-SNE"
+
+    # One browser asking for the maps of many models runs them one at a time, the others waiting in line.
+    models = [build_model(MLPConfig(hidden_units=(4 + index,), activations=("relu",), seed=index))
+              for index in range(3)]
+    gate.clear()
+    jobs = [tsne.tsne_job(each, images, labels, "hidden_1", runner=runner, owner="carol", slots=slots)
+            for each in models]
+    until(lambda: sum(slots.waits(each) for each in jobs) == 2 and running[0] == 1)
+    assert slots.running == 1 and sorted(each.ahead() for each in jobs if each.waiting) == [0, 1]
+    assert all(each.behind_own() for each in jobs if each.waiting)
+    gate.set()
+    assert all(each.wait(30) and each.result is not None for each in jobs)
+    assert most[0] == 1 and slots.running == 0
+
+
+def test_a_tsne_map_nobody_waits_for_leaves_the_queue(monkeypatch):
+    monkeypatch.setattr(tsne, "ABANDONED_SECONDS", 0.3)
+    slots = TrainingSlots(1)
+    assert slots.acquire("training", give_up=lambda: False, owner="alice")
+    model = build_model(MLPConfig(hidden_units=(8,), activations=("relu",), seed=7))
+    rng = np.random.default_rng(2)
+    images, labels = rng.random((30, 28, 28)).astype(np.float32), rng.integers(0, 10, 30)
+    job = tsne.tsne_job(model, images, labels, "hidden_1", runner=lambda reduced: reduced[:, :2].copy(),
+                        owner="bob", slots=slots)
+    until(lambda: job.done, timeout=30)
+    assert job.error and slots.waiting == 0
+    assert tsne.existing_tsne(model, images, labels, "hidden_1") is None  # asked again, it starts again
+    slots.release("training")
