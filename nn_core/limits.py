@@ -10,8 +10,9 @@ Trainings:
 
 - ``PLAYGROUND_MAX_EPOCHS``: most epochs one training may run (default 200).
 - ``PLAYGROUND_MAX_SAMPLES``: most training samples one training may use (default 60,000).
-- ``PLAYGROUND_MAX_TRAININGS``: trainings running at once on the server; the others wait
-  in a queue (default: the number of CPU cores; read by ``nn_core.training``).
+- ``PLAYGROUND_MAX_TRAININGS``: trainings (and t-SNE maps) running at once on the server,
+  at most one per browser; the others wait in a queue where browsers take turns (default:
+  the number of CPU cores; read by ``nn_core.training.slots``).
 - ``PLAYGROUND_MAX_TRAINING_SECONDS``: one training is stopped after this long, keeping
   what it learned (default 1800, half an hour).
 - ``PLAYGROUND_ORPHAN_SECONDS``: a training that no page has shown for this long is

@@ -158,7 +158,8 @@ class RunRegistry:
             owner: the browser identity training it.
             lesson: the lesson's slug.
             config: its settings.
-            job: the job, not started; its ``keep_going`` becomes the run's.
+            job: the job, not started; its ``keep_going`` becomes the run's, and it waits for a
+                training slot as ``owner`` (one training at a time per browser).
             payload: what the page draws with, when it is not the job's model.
             notes: what the saved model file must carry besides the weights.
             parent: the run whose model this one continues.
@@ -175,6 +176,7 @@ class RunRegistry:
                      steps_per_epoch=job.steps_per_epoch)
         live = LiveRun(record, job, payload, notes, self.clock)
         job.keep_going = live.keep_going
+        job.owner = owner  # one training at a time per browser; browsers take turns for the slots
         job.callbacks.append(_SaveWhenDone(self, live))
         if self.store is not None:  # and while it trains, for a server killed without warning
             job.callbacks.append(SaveWhileTraining(self.store, record, live.notes, lambda: not live.deleted,

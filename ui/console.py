@@ -116,7 +116,8 @@ def _until_first_batch(live: LiveRun) -> None:
     deadline = time.monotonic() + FIRST_BATCH_WAIT_SECONDS
     while time.monotonic() < deadline:
         snapshot = live.snapshot()
-        if snapshot.done or snapshot.status == Status.WAITING and snapshot.waiting_ahead > 0:
+        if snapshot.done or snapshot.status == Status.WAITING and (snapshot.waiting_ahead > 0
+                                                                   or snapshot.waiting_behind_own):
             return
         if snapshot.batch_curve or snapshot.epoch > 0:
             return
@@ -177,6 +178,9 @@ def progress(snapshot: Snapshot) -> None:
         again = " to go on" if snapshot.epoch or snapshot.batch else ""
         st.info(f"Waiting for a free training slot on the server{again}: {ahead} ahead." if ahead
                 else f"Waiting for a free training slot on the server{again}: you are next.")
+        if snapshot.waiting_behind_own:
+            st.caption("This browser is training something else now, in another tab or on another page: the "
+                       "server runs one training per browser at a time, and browsers take turns.")
         return
     done_epochs = snapshot.first_epoch + snapshot.epoch
     if snapshot.done:

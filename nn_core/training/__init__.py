@@ -6,7 +6,8 @@
 - ``status``: what a job shares with its callers: its ``Status`` and ``Snapshot``;
 - ``steering``: pause, step, resume and a new learning rate, asked by a page and obeyed
   between two batches;
-- ``slots``: how many trainings run at once on a server, the others waiting in order.
+- ``slots``: how many trainings run at once on a server, one per browser, the others
+  waiting with browsers taking turns.
 
 Training outlives the page script that started it, so moving a slider or switching pages
 neither interrupts nor corrupts it. Only complete epochs count: an epoch cut short by a

@@ -12,6 +12,9 @@ and a request to a job that has ended changes nothing. A paused job keeps
 its training slot for ``PLAYGROUND_PAUSED_SLOT_SECONDS``, then gives it to the next
 training waiting, and queues for one again when it resumes; its clock does not run
 while it is paused or waiting, and a paused job no page shows is stopped like any other.
+
+A job waits for its slot as its ``owner`` (the browser identity training it): one browser
+runs one training at a time, and browsers take turns (``nn_core.training.slots``).
 """
 
 from __future__ import annotations
@@ -83,6 +86,8 @@ class TrainingJob:
         keep_going: checked about once a second; False stops the job as Stop would (the
             run registry passes "is any page still showing this run?").
         slots: the limit on simultaneous trainings (the server's by default).
+        owner: the browser identity training it, which runs one training at a time (None:
+            an owner of its own, as a script's job is); may be set before ``start``.
         max_seconds: training stops after this long (the server's limit by default).
 
     Raises:
@@ -104,6 +109,7 @@ class TrainingJob:
         keep_going: Callable[[], bool] | None = None,
         slots: TrainingSlots | None = None,
         max_seconds: float | None = None,
+        owner: str | None = None,
     ) -> None:
         if (build is None) == (model is None):
             raise ValueError("give exactly one of build and model")
@@ -114,6 +120,8 @@ class TrainingJob:
         self.evaluate, self.callbacks = evaluate, list(callbacks)
         self.keep_going = keep_going
         self.slots = slots or SERVER_SLOTS
+        self.owner = owner
+        self._own_turn = object()  # the owner a job without one waits as, the same when it queues again
         self.max_seconds = limits.max_training_seconds() if max_seconds is None else max_seconds
         self.created = time.time()  # when the page asked for it (wall clock, comparable across objects)
         self.steps_per_epoch = max(1, math.ceil(len(data.x_train) / max(1, batch_size)))
@@ -215,6 +223,7 @@ class TrainingJob:
                 steps_per_epoch=self.steps_per_epoch,
                 elapsed=self._clock.seconds(),
                 waiting_ahead=self.slots.ahead_of(self) if self._status == Status.WAITING else 0,
+                waiting_behind_own=self._status == Status.WAITING and self.slots.behind_own(self),
                 history={name: list(values) for name, values in self._history.items()},
                 batch_curve=list(self._batch_curve),
                 extras=list(self._extras),
@@ -278,7 +287,7 @@ class TrainingJob:
             self.steering.wake.wait(PAUSE_POLL_SECONDS)
         if not self._stop.is_set() and not self._holding_slot:
             self._set(status=Status.WAITING)
-            self._holding_slot = self.slots.acquire(self, give_up=self._should_stop)
+            self._holding_slot = self._acquire_slot(again=True)
             self._set(slot_released=not self._holding_slot)
         self._set(status=Status.RUNNING)
         self._clock.start()
@@ -302,10 +311,14 @@ class TrainingJob:
                 self._closing = True
             return end
 
+    def _acquire_slot(self, again: bool = False) -> bool:
+        owner = self.owner if self.owner is not None else self._own_turn
+        return self.slots.acquire(self, give_up=self._should_stop, owner=owner, again=again)
+
     def _release_slot(self) -> None:
         if self._holding_slot:
             self._holding_slot = False
-            self.slots.release()
+            self.slots.release(self)
 
     def _on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         extras = [callback.on_epoch_end(self, epoch, logs) for callback in self.callbacks]
@@ -328,7 +341,7 @@ class TrainingJob:
                 setattr(self, f"_{name}", value)
 
     def _run(self) -> None:
-        if not self.slots.acquire(self, give_up=self._should_stop):
+        if not self._acquire_slot():
             self._set(status=Status.STOPPED, message="Stopped before training started.")
             self._end()
             return

@@ -66,6 +66,7 @@ class Snapshot:
     probes: dict[str, list[Any]] = field(default_factory=dict)  # what probe callbacks kept, by name
     learning_rate: float | None = None  # the optimizer's learning rate now (None before the model exists)
     slot_released: bool = False  # paused so long that its training slot went to another training
+    waiting_behind_own: bool = False  # waiting (also) because its browser runs another training now
 
     @property
     def done(self) -> bool:

@@ -210,3 +210,47 @@ def test_the_recurrent_page_maps_its_hidden_states():
     app.radio(key=key("rnn", "widget", "state_map", "colour")).set_value("guessed").run()
     assert_fine(app)
     assert has_chart(app, "rnn", "state_map")
+
+
+
+def test_a_tsne_map_waiting_for_a_slot_says_so_then_how_long_it_takes():
+    """The bar over a t-SNE map in the queue says how many go first, and when its own browser goes first."""
+    import threading
+
+    import numpy as np
+
+    from nn_core.digits import tsne
+    from nn_core.mlp import MLPConfig
+    from nn_core.networks import build_model
+    from nn_core.training import TrainingSlots
+    from ui.digits.deeper.maps import tsne_progress_text
+
+    def until(condition):
+        deadline = time.monotonic() + 60
+        while not condition():
+            assert time.monotonic() < deadline, "timed out"
+            time.sleep(0.01)
+
+    slots, gate = TrainingSlots(1), threading.Event()
+    rng = np.random.default_rng(3)
+    images, labels = rng.random((40, 28, 28)).astype(np.float32), rng.integers(0, 10, 40)
+
+    def map_for(owner, seed):
+        model = build_model(MLPConfig(hidden_units=(6,), activations=("relu",), seed=seed))
+        job = tsne.tsne_job(model, images, labels, "hidden_1", owner=owner, slots=slots,
+                            runner=lambda reduced: gate.wait(30) and reduced[:, :2].copy())
+        until(lambda: slots.waits(job))
+        return model, job
+
+    assert slots.acquire("bob's training", give_up=lambda: False, owner="bob")
+    alice = map_for("alice", 2)
+    assert tsne_progress_text([alice[1]], "alice") == "t-SNE is waiting for a free slot on the server: it is next"
+    bob = map_for("bob", 3)
+    assert tsne_progress_text([bob[1]], "bob") == (
+        "t-SNE is waiting for a free slot on the server: 1 ahead (this browser runs a training or another map now: "
+        "one at a time per browser)")
+    slots.release("bob's training")
+    until(lambda: not alice[1].waiting)
+    assert tsne_progress_text([alice[1]], "alice").startswith("Computing t-SNE: about ")
+    gate.set()
+    assert alice[1].wait(30) and bob[1].wait(30) and alice[1].result is not None and bob[1].result is not None

@@ -9,65 +9,35 @@ board. Skipped where nginx or PostgreSQL's server programs are
 absent, except under CI, which installs them.
 """
 
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from scripts.app_server import AppServer, free_port
+from scripts.app_server import AppServer
 from support.browser import assert_no_exception, create_class, open_app_page, train_and_post
+from support.nginx import Nginx, require_nginx
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture(scope="module")
 def proxy(postgres_server, tmp_path_factory):
     """nginx on a free port in front of two app servers that share a database and a model folder."""
-    if shutil.which("nginx") is None:
-        if os.environ.get("CI"):
-            pytest.fail("nginx is missing; .ci/run installs it")
-        pytest.skip("no nginx (apt-get install nginx)")
+    require_nginx()
     url = postgres_server.new_database()
     shared = tmp_path_factory.mktemp("shared")
     env = {"PLAYGROUND_DATABASE_URL": url, "PLAYGROUND_MODEL_DIR": str(shared / "models")}
     replicas = [AppServer(tmp_path_factory.mktemp(f"replica{index}") / "streamlit.log", **env).start()
                 for index in (1, 2)]
-    prefix = Path(tempfile.mkdtemp(prefix="playground-nginx-"))
-    os.chmod(prefix, 0o777)  # nginx's workers run as an unprivileged user and keep their files here
-    port = free_port()
-    config = (ROOT / "deploy" / "nginx.conf").read_text()
-    config = config.replace("LISTEN_PORT", str(port)).replace("REPLICA_1_PORT", str(replicas[0].port)).replace(
-        "REPLICA_2_PORT", str(replicas[1].port))
-    config = config.replace("worker_processes 1;", f"worker_processes 1;\npid {prefix}/nginx.pid;\n"
-                                                   f"error_log {prefix}/error.log;")
-    config = config.replace("http {", f"http {{\n    access_log off;\n    client_body_temp_path {prefix}/body;\n"
-                                      f"    proxy_temp_path {prefix}/proxy;")
-    (prefix / "nginx.conf").write_text(config)
-    nginx = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        nginx.kill()
-        pytest.fail(f"nginx did not start: {nginx.stderr.read().decode()[-2000:]}")
-    yield base, {f"127.0.0.1:{server.port}": index for index, server in enumerate(replicas, start=1)}
-    nginx.terminate()
-    nginx.wait(10)
-    for server in replicas:
-        server.stop()
-    shutil.rmtree(prefix, ignore_errors=True)
+    nginx = Nginx((replicas[0].port, replicas[1].port))
+    try:
+        nginx.check()
+        nginx.start()
+        yield nginx.url, {f"127.0.0.1:{server.port}": index for index, server in enumerate(replicas, start=1)}
+    finally:
+        nginx.stop()
+        for server in replicas:
+            server.stop()
 
 
 def replica_of(tab, base: str, replicas: dict[str, int]) -> int:

@@ -73,7 +73,7 @@ def test_a_paused_job_gives_its_slot_back_and_queues_for_one_on_resume(mnist, mo
     until(lambda: job.status == Status.WAITING)
     time.sleep(0.3)
     assert job.snapshot().batch == 6  # it waits its turn without training
-    slots.release()
+    slots.release("another training")
     assert job.wait(120) and job.snapshot().status == Status.FINISHED
     assert slots.running == 0  # given back exactly once
 
@@ -96,7 +96,7 @@ def test_stop_while_paused_or_while_waiting_again_keeps_the_model_and_frees_no_s
     job.stop()
     assert job.wait(60) and job.snapshot().status == Status.STOPPED
     assert slots.running == 1  # the other training's slot, untouched
-    slots.release()
+    slots.release("another training")
 
 
 def test_a_paused_run_no_page_shows_is_stopped(mnist):

@@ -115,11 +115,11 @@ def test_slots_queue_in_order():
     waiter = threading.Thread(target=lambda: got.append(slots.acquire("b", give_up=lambda: False)))
     waiter.start()
     for _ in range(50):
-        if slots.ahead_of("b") == 0 and "b" in slots._queue:
+        if slots.ahead_of("b") == 0 and slots.waiting == 1:
             break
         threading.Event().wait(0.02)
     assert slots.running == 1 and got == []
-    slots.release()
+    slots.release("a")
     waiter.join(5)
     assert got == [True] and slots.running == 1
     assert not slots.acquire("c", give_up=lambda: True)  # gives up while waiting

@@ -1,7 +1,9 @@
 """The map of a layer: test digits placed by what one layer makes of them, before and after training.
 
 A PCA map is drawn at once; a t-SNE map is computed on request, on a thread shared with
-anyone asking for the same map, while a progress bar shows the time it should take.
+anyone asking for the same map, while a progress bar shows the time it should take. A
+t-SNE map takes a slot of the server, as a training does, under this browser's identity:
+while it waits for one, the bar says how many go before it.
 Hovering a point names the digit; clicking a point or drawing a lasso around several
 shows the digits themselves below the maps (a Plotly hover cannot hold a picture).
 """
@@ -19,6 +21,7 @@ from nn_core.digits import embedding, tsne
 from nn_core.digits.probes import PIXELS, Probe, layer_outputs
 from ui.charts import show
 from ui.digits.deeper.common import TestDigits, key, remember, remembered, selected_data
+from ui.identity import browser_identity
 from ui.state import PageState
 
 SELECTED_SHOWN = 40
@@ -42,15 +45,17 @@ def tsne_maps(state: PageState, models: list[Any], digits: TestDigits, layer: st
             st.caption("t-SNE keeps each digit's nearest neighbours near it, which PCA's straight projection "
                        "cannot; it takes a few seconds, once per model and layer.")
             return None
-        jobs = [tsne.tsne_job(model, digits.images, digits.labels, layer) for model in models]
+        owner = browser_identity()
+        jobs = [tsne.tsne_job(model, digits.images, digits.labels, layer, owner=owner) for model in models]
     bar = None
     while not all(job.done for job in jobs):
         waiting = [job for job in jobs if not job.done]
-        left = max(job.expected_seconds * (1 - job.progress()) for job in waiting)
-        text = f"Computing t-SNE: about {max(1, round(left))} s left"
+        text = tsne_progress_text(waiting, browser_identity())
         if bar is None:
             bar = st.progress(0.0, text=text)
         bar.progress(min(job.progress() for job in jobs), text=text)
+        for job in waiting[1:]:
+            job.asked()  # the page still wants every map it waits for
         waiting[0].wait(0.25)
     if bar is not None:
         bar.empty()
@@ -59,6 +64,23 @@ def tsne_maps(state: PageState, models: list[Any], digits: TestDigits, layer: st
         st.warning(f"No t-SNE map: {errors[0]}. Try again, or use the PCA map.")
         return None
     return [job.result for job in jobs]
+
+
+def tsne_progress_text(jobs: list[tsne.TsneJob], owner: str) -> str:
+    """What the bar says about t-SNE maps not done yet: the time left, or the place in the queue for a slot."""
+    computing = [job for job in jobs if not job.waiting]
+    if computing:
+        # Maps still queued run after these (one at a time per browser): their time counts too.
+        left = sum(job.expected_seconds * (1 - job.progress()) for job in jobs)
+        return f"Computing t-SNE: about {max(1, round(left))} s left"
+    first = min(jobs, key=lambda job: job.ahead())
+    ahead = first.ahead()
+    text = f"t-SNE is waiting for a free slot on the server: {ahead} ahead" if ahead else \
+        "t-SNE is waiting for a free slot on the server: it is next"
+    if first.behind_own():
+        text += (" (this browser runs a training or another map now: one at a time per browser)"
+                 if first.owner == owner else " (the browser that asked for this map first runs something else now)")
+    return text
 
 
 def map_section(state: PageState, model: Any, digits: TestDigits, layers: list[Probe], config: Any) -> None:
