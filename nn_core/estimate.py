@@ -129,14 +129,25 @@ def check_memory(work: Workload) -> None:
         raise LimitError(problem)
 
 
-def check_training_memory(config: Any, *build_args: Any, model: Any = None) -> None:
+def check_training_memory(config: Any, samples: int, *build_args: Any, model: Any = None) -> None:
     """``check_memory`` for training ``model`` (or else the network ``config`` builds) in the config's batches.
+
+    Args:
+        config: the settings.
+        samples: training samples: a batch larger than them holds only them.
+        *build_args: what ``config.build`` needs besides itself.
+        model: the model to train further, if any.
 
     Raises:
         LimitError: with a plain sentence that says what would fit.
     """
     weights, _, values = network_size(model) if model is not None else config_size(config, *build_args)
-    check_memory(Workload(0, 0, 0, weights, 0, values, config.batch_size))
+    check_memory(Workload(0, 0, 0, weights, 0, values, batch_held(config, samples)))
+
+
+def batch_held(config: Any, samples: int) -> int:
+    """Samples one batch holds: the config's batch size, or all the samples when they are fewer."""
+    return max(1, min(config.batch_size, samples))
 
 
 def config_size(config: Any, *build_args: Any) -> tuple[int, int, int]:
@@ -169,7 +180,7 @@ def workload(config: Any, samples: int, validation_samples: int, *build_args: An
     weights, macs, values = config_size(config, *build_args)
     updates = math.ceil(samples / max(1, config.batch_size)) * config.epochs
     return Workload(updates, samples * config.epochs, validation_samples * config.epochs, weights, macs, values,
-                    config.batch_size)
+                    batch_held(config, samples))
 
 
 class TrainingClock:

@@ -109,8 +109,8 @@ def digit_job(
     Raises:
         LimitError: the training is beyond the server's limits (its memory included).
     """
-    check_training_memory(config, model=continue_from)
     x_train, y_train, x_val, y_val = split_training(data, config)
+    check_training_memory(config, len(x_train), model=continue_from)
     return TrainingJob(
         TrainingData(shape_for(config, x_train), y_train, shape_for(config, x_val), y_val),
         config.epochs,

@@ -154,9 +154,9 @@ def text_training(
     """
     text, notes = prepare_text(text, config.sequence_length)
     vocabulary = Vocabulary.of(text)
-    check_training_memory(config, vocabulary.size)
     inputs, targets = make_windows(vocabulary.encode(text), config.sequence_length)  # (n, L), (n,)
     n_val = int(round(len(inputs) * config.validation_split))
+    check_training_memory(config, len(inputs) - n_val, vocabulary.size)
     if config.validation_split > 0 and n_val == 0:
         notes.append("The text is too short to hold back any validation windows: training without validation.")
     # The validation windows come from the end of the text: neighbouring windows overlap,

@@ -73,7 +73,7 @@ def test_server_limits_refuse_plainly(monkeypatch):
 
 def test_a_training_too_large_for_the_servers_memory_is_said_before_and_refused_at_train():
     app = open_page("pages/cnn.py", {"conv_blocks": "1", "filters_1": "256", "batch_size": "4096",
-                                     "train_samples": "300", "epochs": "1"})
+                                     "train_samples": "8000", "epochs": "1"})
     assert_working(app)
     assert any("would need about 12.5 GB of memory" in warning.value for warning in app.warning)
     button(app, "Train").click().run()

@@ -53,9 +53,11 @@ def test_a_training_that_needs_more_memory_than_the_server_gives_is_refused_in_a
     with pytest.raises(LimitError, match=r"about 12\.5 GB of memory .* use batches of at most \d{3},"):
         digit_job(greedy, mnist)
     digit_job(CNNConfig(conv_blocks=1, filters_1=256, batch_size=512), mnist)  # 1.6 GB: taken
+    # A batch larger than the data holds only the data: 270 digits in one batch are taken.
+    digit_job(CNNConfig(conv_blocks=1, filters_1=256, batch_size=4096, train_samples=300), mnist)
     with pytest.raises(LimitError, match="GB of memory"):
         text_training(RNNConfig(cell="LSTM", units=512, recurrent_layers=2, sequence_length=100, batch_size=4096),
-                      "a text of a few characters, long enough. " * 20)
+                      "a text of a few characters, long enough. " * 200)
     # The pages' presets and defaults are far within it.
     for entry in LESSONS:
         presets = importlib.import_module(f"nn_core.{entry.slug}.config").PRESETS
