@@ -70,7 +70,7 @@ def test_pause_holds_the_batch_counter_step_and_a_new_learning_rate_then_resume_
     page.locator(".js-plotly-plot").filter(has_text="lr 0.01").first.wait_for(timeout=30_000)  # marked on the curves
 
     press(page, "Resume", then=page.get_by_text(re.compile(r"^Epoch \d/2 (· batch \d+/|complete)")))  # going on
-    page.get_by_text("Epoch 2/2 complete").wait_for(timeout=120_000)
+    page.get_by_text("Epoch 2/2 complete").first.wait_for(timeout=120_000)
     page.get_by_text("Test accuracy:").wait_for(timeout=60_000)
     wait_until_idle(page)
     page.get_by_text(SAVE).click()

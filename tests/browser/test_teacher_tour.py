@@ -69,7 +69,7 @@ def test_an_uploaded_model_can_be_trained_further_at_once(browser, page, app_url
     train(fresh)
     accuracy_shown(fresh)
     # Two epochs came with the file: the one more epoch is the third.
-    fresh.get_by_text("Epoch 3/3 complete").wait_for(timeout=30_000)
+    fresh.get_by_text("Epoch 3/3 complete").first.wait_for(timeout=30_000)
     assert_no_exception(fresh)
     fresh.context.close()
 

@@ -215,7 +215,7 @@ def test_a_reload_within_the_grace_period_keeps_the_training_going(store, mnist,
     time.sleep(3)
     assert not live.done
     live.job.stop()
-    assert live.job.wait(30)
+    assert live.job.wait(120)  # the stop, the evaluation and the save: seconds, more on a loaded machine
 
 
 def test_memory_is_given_back_when_a_run_is_replaced_or_left_unseen(store, mnist, monkeypatch):
