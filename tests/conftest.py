@@ -18,7 +18,7 @@ import pytest
 # the test session's own, never to the checkout's.
 os.environ["PLAYGROUND_DATA"] = "bundled"
 os.environ.setdefault("PLAYGROUND_DATA_DIR", tempfile.mkdtemp(prefix="playground-tests-"))
-# The tests run in two processes (pytest-xdist, pytest.ini), each starting app servers of its
+# The tests run in three processes (pytest-xdist, pytest.ini), each starting app servers of its
 # own: one TensorFlow thread per process, so that the processes do not fight over two cores
 # with spinning thread pools (under that fight, a stopped training once took 30 s to end).
 if os.environ.get("PYTEST_XDIST_WORKER"):
