@@ -56,16 +56,30 @@ def picture(kind: str) -> np.ndarray:
     return np.zeros((1, 1))
 
 
-for start in range(0, len(LESSONS), 2):
-    for column, lesson in zip(st.columns(2), LESSONS[start : start + 2]):
+def lesson_card(lesson) -> None:
+    st.subheader(lesson.title)
+    if lesson.card == "text":
+        st.code("T h i  ->  s\nh i s  ->  ' '\ni s ' ' ->  i", language=None)
+    else:
+        st.image(picture(lesson.card), clamp=True, width="stretch")
+    st.write(lesson.teaches)
+    st.page_link(lesson.page_path, label=f"Open {lesson.title}", icon=":material/arrow_forward:")
+
+
+def class_card() -> None:
+    """The Class page's card: what a teacher does with it (it is no lesson, but it belongs on this map)."""
+    st.subheader("Class")
+    st.code("Ada   Run 3   97.1%\nBob   Run 1   91.4%\nCem   Run 2   88.0%", language=None)
+    st.write("For a teacher: create a class, give students its join link, and watch the runs they post "
+             "appear on a board, best first. Lesson links fix settings and set a task with a target.")
+    st.page_link("pages/class.py", label="Open Class", icon=":material/arrow_forward:")
+
+
+CARDS = [lambda lesson=lesson: lesson_card(lesson) for lesson in LESSONS] + [class_card]
+for start in range(0, len(CARDS), 2):
+    for column, card in zip(st.columns(2), CARDS[start : start + 2]):
         with column.container(border=True):
-            st.subheader(lesson.title)
-            if lesson.card == "text":
-                st.code("T h i  ->  s\nh i s  ->  ' '\ni s ' ' ->  i", language=None)
-            else:
-                st.image(picture(lesson.card), clamp=True, width="stretch")
-            st.write(lesson.teaches)
-            st.page_link(lesson.page_path, label=f"Open {lesson.title}", icon=":material/arrow_forward:")
+            card()
 
 st.divider()
 st.caption(

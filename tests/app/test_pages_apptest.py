@@ -21,6 +21,13 @@ def test_home_says_which_data_is_loaded():
     assert "bundled subset" in texts(app)
 
 
+def test_home_has_a_card_for_every_lesson_and_for_the_class_page():
+    app = open_page("pages/home.py")
+    links = [link.proto.page for link in app.get("page_link")]
+    assert links == [lesson.slug for lesson in LESSONS] + ["class"]  # the page names Streamlit resolves
+    assert "Class" in [header.value for header in app.subheader]
+
+
 def test_perceptron_trains_and_reports_test_accuracy():
     app = open_page("pages/perceptron.py")
     app.sidebar.slider(key=key("perceptron", "setting", "train_samples")).set_value(2000)
