@@ -14,3 +14,8 @@ NUM_CLASSES = 10
 IMAGE_SIDE = 28
 """MNIST digits are 28x28 pixels."""
 PIXELS = IMAGE_SIDE * IMAGE_SIDE
+
+
+def a_digit(digit: int) -> str:
+    """The digit with its article, as a sentence says it: "a 3", "an 8"."""
+    return f"{'an' if int(digit) == 8 else 'a'} {int(digit)}"

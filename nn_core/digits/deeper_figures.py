@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nn_core.digits import a_digit
 from nn_core.digits.confidence import ThresholdCurve
 from nn_core.digits.figures import confusion_heatmap
 from nn_core.digits.robustness import CHANGES, Curve
@@ -55,7 +56,8 @@ def layer_map_figure(coordinates: np.ndarray, labels: np.ndarray, predictions: n
         chosen = chosen[np.argsort(predictions[chosen] != digit, kind="stable")]
         wrong = predictions[chosen] != digit
         sure = [f" ({confidence[i]:.0%} sure)" if np.isfinite(confidence[i]) else "" for i in chosen]
-        hover = [f"a {digit}, read as {predictions[i]}{how}<br>test digit #{indices[i]}" for i, how in zip(chosen, sure)]
+        hover = [f"{a_digit(digit)}, read as {predictions[i]}{how}<br>test digit #{indices[i]}"
+                 for i, how in zip(chosen, sure)]
         figure.add_trace(go.Scatter(
             x=coordinates[chosen, 0], y=coordinates[chosen, 1], mode="markers", name=str(digit),
             marker={"color": theme.CATEGORIES[digit], "size": np.where(wrong, 8, 5).tolist(), "opacity": 0.75,

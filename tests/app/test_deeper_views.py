@@ -127,7 +127,9 @@ def test_mlp_cells_mistakes_and_a_drawn_digit(mlp_app):
     app.run()
     assert_fine(app)
     assert has_chart(app, "mlp", "saliency.mistake")
-    app.selectbox(key=deeper("mlp", "why", "mistake")).set_value(8).run()
+    explain = app.selectbox(key=deeper("mlp", "why", "mistake"))
+    assert "why not an 8?" in explain.options and "why not a 7?" in explain.options
+    explain.set_value(8).run()
     assert "why not" not in texts(app) and "The network gives **8**" in texts(app)
 
     app.session_state[key("mlp", "canvas", "main", 0)] = canvas_drawing()

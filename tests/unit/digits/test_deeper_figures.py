@@ -21,6 +21,12 @@ def test_layer_map_has_one_trace_per_digit_crosses_for_mistakes_and_a_star():
     assert figure.data[2].x == (1.0,) and figure.data[2].marker.symbol == "star"
 
 
+def test_an_eight_is_an_eight_in_every_sentence():
+    figure = figures.layer_map_figure(np.zeros((2, 2)), np.array([8, 3]), np.array([3, 3]))
+    hovers = {trace.name: trace.hovertext[0] for trace in figure.data}
+    assert hovers["8"].startswith("an 8, read as 3") and hovers["3"].startswith("a 3, read as 3")
+
+
 def test_digit_tiles_caption_every_digit_and_colour_mistakes():
     figure = figures.digit_tiles(np.zeros((3, 28, 28)), ["a", "b", "c"], [False, True, False], columns=2)
     assert [annotation.text for annotation in figure.layout.annotations] == ["a", "b", "c"]

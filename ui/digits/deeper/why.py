@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core.digits import deeper_figures as figures
-from nn_core.digits import saliency
+from nn_core.digits import a_digit, saliency
 from nn_core.digits.analysis import Evaluation
 from nn_core.digits.inference import predict_digit
 from ui.charts import show
@@ -29,7 +29,7 @@ def why(state: PageState, model: Any, image: np.ndarray, name: str) -> None:
     probabilities = predict_digit(model, image)
     best = int(np.argmax(probabilities))
     choice = st.selectbox("Explain", ["answer", *range(10)], key=key(state, "why", name),
-                          format_func=lambda value: "its answer" if value == "answer" else f"why not a {value}?")
+                          format_func=lambda value: "its answer" if value == "answer" else f"why not {a_digit(value)}?")
     digit = best if choice == "answer" else int(choice)
     gradient = saliency.gradient_saliency(model, image, digit)
     occlusion = saliency.occlusion_saliency(model, image, digit)
@@ -50,7 +50,7 @@ def explain_mistakes(state: PageState, model: Any, mistakes: list) -> None:
         if expander.open is False:
             return
         pick = st.selectbox("Mistake", list(range(len(mistakes))), key=key(state, "mistake"),
-                            format_func=lambda i: f"#{i + 1}: a {mistakes[i].true_label} read as "
+                            format_func=lambda i: f"#{i + 1}: {a_digit(mistakes[i].true_label)} read as "
                                                   f"{mistakes[i].predicted}")
         why(state, model, mistakes[pick].image, "mistake")
 
