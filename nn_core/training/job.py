@@ -389,11 +389,15 @@ class TrainingJob:
         except Diverged:
             self.model.set_weights(self._good_weights)
             status = Status.DIVERGED
-            message = (
-                "Training diverged: the loss blew up (NaN, infinite or absurdly large), so it was stopped. The "
-                "learning rate is probably too large; try one ten times smaller. The model "
-                "keeps its weights from the last good epoch."
-            )
+            with self._lock:
+                good_epochs = self._epoch
+            kept = (f"The model keeps its weights from the last good epoch, epoch {self.first_epoch + good_epochs}."
+                    if good_epochs else
+                    "No epoch ended before it blew up, so the model went back to the weights it "
+                    + ("was given: this training taught it nothing." if self.first_epoch else
+                       "started with: it has learned nothing yet."))
+            message = ("Training diverged: the loss blew up (NaN, infinite or absurdly large), so it was stopped. "
+                       f"The learning rate is probably too large: try a much smaller one. {kept}")
         except Exception as error:  # shown to the user on the page, not raised into it
             self._set(status=Status.FAILED, message=f"Training failed: {error}", closing=True)
             return

@@ -89,6 +89,23 @@ def test_diverged_job_reports_and_restores_good_weights(mnist):
     snapshot = job.snapshot()
     assert snapshot.status == "diverged" and "diverged" in snapshot.message
     assert all(np.isfinite(w).all() for w in job.model.get_weights())
+    # It blew up in its first epoch: no good epoch to speak of, and no number the hint would contradict.
+    assert snapshot.epoch == 0 and "learned nothing yet" in snapshot.message
+    assert "last good epoch" not in snapshot.message and "ten times" not in snapshot.message
+
+
+def test_a_run_that_blows_up_after_a_good_epoch_keeps_that_epoch(mnist):
+    class RaiseTheRate(Callback):
+        def on_epoch_end(self, job, epoch, logs):
+            job.steering.set_learning_rate(10.0)  # after a good first epoch, a step far too large
+
+    config = MLPConfig(hidden_units=(64,), activations=("relu",), optimizer="sgd",
+                       learning_rate=0.01, batch_size=32, train_samples=600, epochs=3)
+    job = digit_job(config, mnist, callbacks=[RaiseTheRate()]).start()
+    assert job.wait(120)
+    snapshot = job.snapshot()
+    assert snapshot.status == "diverged" and snapshot.epoch >= 1
+    assert f"last good epoch, epoch {snapshot.epoch}." in snapshot.message
 
 
 def test_keep_going_false_stops_the_job(mnist):
