@@ -211,5 +211,7 @@ def outcome(snapshot: Snapshot) -> None:
     elif snapshot.message:
         st.warning(snapshot.message)
     accuracy = snapshot.results.get("test_accuracy")
-    if accuracy is not None:
+    if accuracy is not None and snapshot.status == Status.DIVERGED:  # no result to be pleased with
+        st.warning(f"Test accuracy: {accuracy:.1%}, of the weights it went back to after blowing up.")
+    elif accuracy is not None:
         st.success(f"Test accuracy: {accuracy:.1%}")

@@ -26,7 +26,7 @@ from nn_core.estimate import Workload, memory_problem
 from nn_core.persistence import config_to_json, history_to_csv, model_to_bytes, read_notes
 from nn_core.registry import LiveRun, RunRegistry
 from nn_core.runs import RUN_ID
-from nn_core.training import Snapshot, TrainingJob
+from nn_core.training import Snapshot, Status, TrainingJob
 from ui.classroom import class_tools
 from ui.console import session_watcher, training_console
 from ui.hints import hints_panel
@@ -179,6 +179,10 @@ def _train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> 
     # A run's model is shown once the run has ended: while it trains, every look at it (and every
     # cache keyed by it, such as the test-set evaluation) would describe a model that is still changing.
     payload = uploaded if uploaded is not None else (registry.payload(live) if live is not None and live.done else None)
+    if uploaded is None and live is not None and learned_nothing(live.snapshot()):
+        payload = None  # the weights it started with: nothing to analyse, draw on or download
+        st.info("Nothing to look inside or draw on yet: the training blew up before its first epoch ended, so the "
+                "network is as it started. Train again with a smaller learning rate.", icon=":material/info:")
     if live is not None and uploaded is None and live.load_error:
         st.warning(f"{live.load_error.capitalize()}. Its curves and settings are shown; train again for a model to "
                    "draw on.")
@@ -194,6 +198,11 @@ def _train_block(state: PageState, config: TrainingConfig, trainer: Trainer) -> 
         if live is not None and live.done and uploaded is None:
             run_link(state, live)
     return Shown(live, snapshot, payload, uploaded is not None, mine)
+
+
+def learned_nothing(snapshot: Snapshot) -> bool:
+    """A new network's training blew up before its first epoch ended: it went back to its starting weights."""
+    return snapshot.status == Status.DIVERGED and snapshot.epoch == 0 and snapshot.first_epoch == 0
 
 
 def _estimate(state: PageState, trainer: Trainer) -> Workload | None:

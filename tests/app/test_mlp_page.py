@@ -107,6 +107,14 @@ def test_a_learning_rate_that_blows_up_stops_with_a_plain_message():
     button(app, "Train").click().run()
     finish_training(app, "mlp")
     assert any("Training diverged" in e.value for e in app.error)
+    # Its accuracy is no result: said in a warning, never in the green box of a good one.
+    assert not any("Test accuracy" in box.value for box in app.success)
+    assert any(box.value.startswith("Test accuracy:") and "blowing up" in box.value for box in app.warning)
+    # It blew up in its first epoch: a chance-level network gets no analysis, canvas or download.
+    assert any("Nothing to look inside or draw on yet" in box.value for box in app.info)
+    shown = texts(app)
+    assert "Confusion matrix" not in shown and "Misclassified test digits" not in shown
+    assert "Draw a digit on the canvas" not in shown
     assert not app.exception
 
 
