@@ -97,3 +97,20 @@ def test_editing_a_data_set_copies_its_points_into_your_own():
     assert app.sidebar.selectbox(key=key("plane", "setting", "dataset")).value == "custom"
     assert "100 of your points (at most 5,000)" in texts(app) and not app.exception
     assert app.query_params["dataset"] in ("custom", ["custom"])
+
+
+def test_the_two_class_output_is_offered_only_with_two_classes():
+    def offered(app):
+        return key("plane", "setting", "two_class_output") in [box.key for box in app.sidebar.selectbox]
+
+    app = open_page(PAGE_PATH, {"dataset": "spiral", "classes": "2"})
+    assert offered(app)
+    app.sidebar.slider(key=key("plane", "setting", "classes")).set_value(3).run()
+    assert not offered(app) and not app.exception  # "one sigmoid neuron" was offered with three classes
+    assert "3 softmax neurons" in texts(app)
+    app.sidebar.slider(key=key("plane", "setting", "classes")).set_value(2).run()
+    assert offered(app) and not app.exception
+    app.sidebar.selectbox(key=key("plane", "setting", "dataset")).set_value("surface").run()
+    assert not offered(app)  # a number to learn: no classes at all
+    app.sidebar.selectbox(key=key("plane", "setting", "dataset")).set_value("custom").run()
+    assert offered(app)  # own points: their file decides, so the choice stays

@@ -54,7 +54,7 @@ def settings(state: PageState) -> PlaneConfig:
     }, count_help="How many hidden layers sit between the features and the output (0: the features feed the "
                   "output directly, which can only draw a straight boundary).")
     st.sidebar.subheader("Training")
-    return settings_panel(state, PlaneConfig, {  # type: ignore[return-value]
+    fields = {
         "dataset": {"label": "Data set", "format_func": lambda name: DATASETS[name].title, "container": points_box},
         "classes": {"label": "Classes", "kind": "slider", "container": points_box},
         "noise": {"label": "Noise", "kind": "slider", "step": 0.05, "container": points_box},
@@ -70,7 +70,19 @@ def settings(state: PageState) -> PlaneConfig:
         "l1": {"label": "L1 penalty", "kind": "select_slider", "options": PENALTIES},
         "l2": {"label": "L2 penalty", "kind": "select_slider", "options": PENALTIES},
         "seed": {"label": "Random seed"},
-    })
+    }
+    if _classes_chosen(state) not in (2, None):  # "one sigmoid neuron" means nothing with three classes
+        del fields["two_class_output"]
+    return settings_panel(state, PlaneConfig, fields)  # type: ignore[return-value]
+
+
+def _classes_chosen(state: PageState) -> int | None:
+    """The classes of the data set the sidebar shows now (read before its widgets are drawn; None: own points)."""
+    current = stored_config(state, PlaneConfig)
+    chosen = DATASETS.get(state.get("setting", "dataset", default=current.dataset))
+    if chosen is None or chosen.make is None:
+        return None
+    return chosen.classes(int(state.get("setting", "classes", default=current.classes)))
 
 
 def _follow_link_from_another_page(state: PageState) -> None:
