@@ -115,21 +115,25 @@ def test_a_training_is_saved_as_it_runs_so_a_server_killed_without_warning_keeps
     monkeypatch.setenv("PLAYGROUND_CHECKPOINT_SECONDS", "1.5")  # the first batch alone (tracing) takes 0.5 s
     registry = RunRegistry(store, LESSON_MAP)
     live = start(registry, mnist, config=LONG)
-    first_checkpoint(store, live)
-    assert registry.runs("alice", "perceptron") == []  # still training here: not in its history yet
-    assert registry.latest("alice", "perceptron") is live
+    try:
+        first_checkpoint(store, live)
+        assert registry.runs("alice", "perceptron") == []  # still training here: not in its history yet
+        assert registry.latest("alice", "perceptron") is live
 
-    crashed = RunRegistry(store, LESSON_MAP)  # a server started after a kill -9: nothing in memory
-    found = crashed.latest("alice", "perceptron")
-    snapshot = found.snapshot()
-    assert found.id == live.id and found.job is None and [run.id for run in crashed.runs("alice", "perceptron")] == [live.id]
-    assert snapshot.status == Status.STOPPED and snapshot.message == crash_message()
-    assert snapshot.epoch * snapshot.steps_per_epoch + snapshot.partial_batches > 0 and snapshot.batch_curve
-    model = crashed.payload(found)
-    assert evaluate(model, to_float(mnist.x_test), mnist.y_test).accuracy > 0.5  # what it learned, not a new model
-
-    live.job.stop("Stopped by hand.")
-    assert live.job.wait(30)
+        crashed = RunRegistry(store, LESSON_MAP)  # a server started after a kill -9: nothing in memory
+        found = crashed.latest("alice", "perceptron")
+        snapshot = found.snapshot()
+        assert found.id == live.id and found.job is None
+        assert [run.id for run in crashed.runs("alice", "perceptron")] == [live.id]
+        assert snapshot.status == Status.STOPPED and snapshot.message == crash_message()
+        assert snapshot.epoch * snapshot.steps_per_epoch + snapshot.partial_batches > 0 and snapshot.batch_curve
+        model = crashed.payload(found)
+        # What it learned, not a new model (one digit in ten): a loaded machine gets few batches
+        # into its first 1.5 s (0.43 once under CI's parallel tests; 0.8 alone).
+        assert evaluate(model, to_float(mnist.x_test), mnist.y_test).accuracy > 0.25
+    finally:
+        live.job.stop("Stopped by hand.")  # even after a failure: a training left running would skew later tests
+        assert live.job.wait(120)
     final = store.get(live.id)  # the run's own save replaced the checkpoint
     assert final.message == "Stopped by hand." and "test_accuracy" in final.results
 
